@@ -1,0 +1,62 @@
+package dev.jgan.autodiff;
+
+/**
+ * Spatial resampling of NCHW images, all composed of other ops (so every order of derivative comes free):
+ * average pooling is a depthwise convolution with a constant kernel; nearest upsampling is an expand;
+ * pixel shuffle is a reshape-permute-reshape.
+ */
+public final class Pooling {
+    private Pooling() {}
+
+    /**
+     * Average pooling over kernel x kernel windows; padding counts as zeros in the average
+     * (torch's default {@code count_include_pad=True}).
+     */
+    public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
+        requireImage("avgPool2d", x);
+        if (kernel <= 0 || stride <= 0 || padding < 0 || padding > kernel / 2)
+            throw new IllegalArgumentException("avgPool2d: kernel " + kernel + ", stride " + stride + ", padding " + padding
+                    + " invalid for input " + Shape.str(x.shape()) + " (padding must be at most half the kernel)");
+        int c = x.size(1);
+        Tensor w = Tensor.full(1f / (kernel * kernel), c, 1, kernel, kernel);
+        return Conv.conv2d(x, w, ConvParams.of(stride, padding, 1, c));
+    }
+
+    /** Each pixel repeated scale x scale times: [N, C, H, W] -> [N, C, H scale, W scale]. */
+    public static Tensor upsampleNearest2d(Tensor x, int scale) {
+        requireImage("upsampleNearest2d", x);
+        if (scale <= 0) throw new IllegalArgumentException("upsampleNearest2d: scale " + scale + " must be positive");
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        return x.reshape(n, c, h, 1, w, 1)
+                .expand(n, c, h, scale, w, scale)   // [N, C, H, s, W, s]
+                .reshape(n, c, h * scale, w * scale);
+    }
+
+    /** [N, C r^2, H, W] -> [N, C, H r, W r], as torch.nn.PixelShuffle. */
+    public static Tensor pixelShuffle(Tensor x, int r) {
+        requireImage("pixelShuffle", x);
+        int n = x.size(0), cr = x.size(1), h = x.size(2), w = x.size(3);
+        if (r <= 0 || cr % (r * r) != 0)
+            throw new IllegalArgumentException("pixelShuffle: channels of " + Shape.str(x.shape()) + " not divisible by factor^2 = " + r * r);
+        int c = cr / (r * r);
+        return x.reshape(n, c, r, r, h, w)
+                .permute(0, 1, 4, 2, 5, 3)          // [N, C, H, r, W, r]
+                .reshape(n, c, h * r, w * r);
+    }
+
+    /** [N, C, H r, W r] -> [N, C r^2, H, W], the inverse of pixelShuffle. */
+    public static Tensor pixelUnshuffle(Tensor x, int r) {
+        requireImage("pixelUnshuffle", x);
+        int n = x.size(0), c = x.size(1), hr = x.size(2), wr = x.size(3);
+        if (r <= 0 || hr % r != 0 || wr % r != 0)
+            throw new IllegalArgumentException("pixelUnshuffle: spatial size of " + Shape.str(x.shape()) + " not divisible by factor " + r);
+        int h = hr / r, w = wr / r;
+        return x.reshape(n, c, h, r, w, r)
+                .permute(0, 1, 3, 5, 2, 4)          // [N, C, r, r, H, W]
+                .reshape(n, c * r * r, h, w);
+    }
+
+    private static void requireImage(String op, Tensor x) {
+        if (x.dim() != 4) throw new IllegalArgumentException(op + ": input must be 4-D (NCHW), got " + Shape.str(x.shape()));
+    }
+}

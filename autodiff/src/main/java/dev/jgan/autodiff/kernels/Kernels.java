@@ -1,0 +1,63 @@
+package dev.jgan.autodiff.kernels;
+
+/**
+ * The heavy loops of the engine, on float arrays, offsets and sizes; kernels know nothing of tensors
+ * and check nothing: the Tensor-level ops validate shapes before calling. {@link ScalarKernels} is the
+ * readable reference; faster implementations override it and are tested against it.
+ */
+public interface Kernels {
+
+    /** A short name for logs and benchmarks, e.g. {@code "scalar"} or {@code "vector-512"}. */
+    String name();
+
+    /**
+     * Row-major {@code C = op(A) op(B) + beta C} with {@code op(A)} of shape [m, k] and {@code op(B)} [k, n].
+     * {@code op(A) = A} reads A as [m, k] with row stride lda; {@code transA} reads A as [k, m] (A^T without
+     * materialising it). The same holds for B. beta is 0 (overwrite; C need not be initialised) or 1 (accumulate).
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+              float beta, float[] c, int cOff, int ldc);
+
+    /** {@code out[i] = op(x[i])} for n elements; p and q are the op's parameters (slope, bounds, scalar...). */
+    void unary(UnaryOp op, float p, float q, float[] x, int xOff, float[] out, int outOff, int n);
+
+    /**
+     * Broadcasting binary op: out (contiguous, shape outShape) = op(a, b), reading a and b with the given
+     * strides (0 along broadcast dimensions).
+     */
+    void binary(BinaryOp op, float[] a, int[] aStrides, float[] b, int[] bStrides, float[] out, int[] outShape);
+
+    /** Broadcasting select: {@code out = mask != 0 ? a : b}, strides as in {@link #binary}. */
+    void where(float[] mask, int[] mStrides, float[] a, int[] aStrides, float[] b, int[] bStrides, float[] out, int[] outShape);
+
+    /**
+     * Reduces x viewed as [outer, len, inner] over its middle axis into out [outer, inner].
+     * MAX of an empty axis is -infinity, SUM of one is 0.
+     */
+    void reduce(ReduceOp op, float[] x, int outer, int len, int inner, float[] out);
+
+    /**
+     * Strided copy of a block of the given shape: {@code dst[dstOff + sum(i*dstStrides)] = src[srcOff + sum(i*srcStrides)]}
+     * (or {@code +=} with accumulate). Permute, expand, slicing, concatenation and their backwards all are this copy.
+     */
+    void copy(float[] src, int srcOff, int[] srcStrides, float[] dst, int dstOff, int[] dstStrides, int[] shape, boolean accumulate);
+
+    /** Dot product of n elements. */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** y[i] += alpha * x[i] for n elements. */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** Convolution forward: out[N, K, OH, OW] = conv(x[N, C, H, W], w[K, C/groups, KH, KW]). */
+    void conv2d(ConvGeometry g, float[] x, float[] w, float[] out);
+
+    /**
+     * Gradient of conv2d with respect to its input, which is also the transposed convolution's forward:
+     * dx[N, C, H, W] = conv2d^T(gy[N, K, OH, OW], w).
+     */
+    void conv2dInputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx);
+
+    /** Gradient of conv2d with respect to its weight: dw[K, C/groups, KH, KW] = sum over N, OH, OW of gy x x. */
+    void conv2dWeightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw);
+}

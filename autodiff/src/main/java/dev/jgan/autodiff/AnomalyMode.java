@@ -16,9 +16,17 @@ public final class AnomalyMode {
 
     /** {@code try (var a = AnomalyMode.enable()) { ... }} */
     public static GradMode.Scope enable() {
+        return set(true);
+    }
+
+    /**
+     * Sets the mode for a scope. The engine turns the forward checks off while a backward rule runs, so
+     * that a bad gradient is reported against the op whose backward made it, not the op inside the rule.
+     */
+    static GradMode.Scope set(boolean enabled) {
         boolean[] flag = ENABLED.get();
         boolean previous = flag[0];
-        flag[0] = true;
+        flag[0] = enabled;
         return () -> flag[0] = previous;
     }
 

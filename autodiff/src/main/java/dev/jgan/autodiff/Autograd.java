@@ -94,7 +94,10 @@ public final class Autograd {
                 Node node = t.node;
                 if (g == null || node == null) continue;
                 if (wanted == null || !wanted.contains(t)) grads.remove(t); // interior gradient: no longer needed
-                Tensor[] inGrads = node.backward(g);
+                Tensor[] inGrads;
+                try (GradMode.Scope quiet = AnomalyMode.set(false)) {
+                    inGrads = node.backward(g);
+                }
                 for (int i = 0; i < inGrads.length; i++) {
                     Tensor in = node.inputs[i];
                     Tensor gi = inGrads[i];

@@ -76,16 +76,25 @@ final class Reductions {
 
     static Tensor logSumExp(Tensor x, int[] axes, boolean keepDim) {
         int[] ax = Shape.axes("logSumExp", axes, x.dim());
-        // Shift by the (constant) max for stability; where the max is infinite, shift by 0 instead.
-        Tensor m = reduceKeep(ReduceOp.MAX, x, ax);
-        float[] md = m.storage.data;
-        for (int i = 0; i < md.length; i++) if (!Float.isFinite(md[i])) md[i] = 0f;
+        Tensor m = stabilisingShift(x, ax);
         Tensor lse = x.sub(m).exp().sum(ax, true).log().add(m);
         return keepDim ? lse : lse.reshape(Shape.reduced(x.shape(), ax, false));
     }
 
     static Tensor logSoftmax(Tensor x, int axis) {
-        return x.sub(logSumExp(x, new int[] {Shape.axis("logSoftmax", axis, x.dim())}, true));
+        int[] ax = {Shape.axis("logSoftmax", axis, x.dim())};
+        // (x - m) - log sum e^(x - m) rather than x - logSumExp(x): adding m back and subtracting it again
+        // would cost the float32 precision of large logits.
+        Tensor shifted = x.sub(stabilisingShift(x, ax));
+        return shifted.sub(shifted.exp().sum(ax, true).log());
+    }
+
+    /** The max over axes (kept as size 1), a constant shift for exp; 0 where the max is infinite. */
+    private static Tensor stabilisingShift(Tensor x, int[] ax) {
+        Tensor m = reduceKeep(ReduceOp.MAX, x, ax);
+        float[] md = m.storage.data;
+        for (int i = 0; i < md.length; i++) if (!Float.isFinite(md[i])) md[i] = 0f;
+        return m;
     }
 
     static Tensor softmax(Tensor x, int axis) {

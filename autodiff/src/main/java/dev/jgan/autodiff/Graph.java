@@ -24,7 +24,7 @@ final class Graph {
         if (!GradMode.isEnabled()) return out;
         for (Tensor in : inputs) {
             if (in.requiresGrad()) {
-                out.node = new Node(op, inputs.clone(), rule);
+                out.node = new Node(op, inputs.clone(), out.storage, rule);
                 out.requiresGrad = true;
                 return out;
             }

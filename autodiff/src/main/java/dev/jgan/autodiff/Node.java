@@ -8,14 +8,19 @@ final class Node {
     final String op;
     final Tensor[] inputs;
     private final int[] versions;
+    /** The output's buffer: rules may read the output (exp, tanh...), so a write through a detached alias is caught too. */
+    private final Storage output;
+    private final int outputVersion;
     private BackwardRule rule;
 
-    Node(String op, Tensor[] inputs, BackwardRule rule) {
+    Node(String op, Tensor[] inputs, Storage output, BackwardRule rule) {
         this.op = op;
         this.inputs = inputs;
         this.rule = rule;
         this.versions = new int[inputs.length];
         for (int i = 0; i < inputs.length; i++) versions[i] = inputs[i].storage.version;
+        this.output = output;
+        this.outputVersion = output.version;
     }
 
     boolean needsGrad(int i) {
@@ -30,6 +35,9 @@ final class Node {
             if (inputs[i].storage.version != versions[i])
                 throw new IllegalStateException("op '" + op + "': input " + i + " of shape " + Shape.str(inputs[i].shape())
                         + " was modified in place after the forward pass, so its gradient would be wrong; recompute the forward");
+        if (output.version != outputVersion)
+            throw new IllegalStateException("op '" + op + "': its output was modified in place (through a detached alias)"
+                    + " after the forward pass, so its gradient would be wrong; recompute the forward");
         Tensor[] grads = rule.apply(gradOutput);
         if (grads.length != inputs.length)
             throw new IllegalStateException("op '" + op + "': backward returned " + grads.length + " gradients for " + inputs.length + " inputs");

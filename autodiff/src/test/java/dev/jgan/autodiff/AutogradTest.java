@@ -154,6 +154,15 @@ class AutogradTest {
     }
 
     @Test
+    void writingAnOutputThroughADetachedAliasIsCaught() {
+        Tensor x = Tensor.vector(1, 2).requiresGrad(true);
+        Tensor y = x.exp();                 // exp's backward reads y
+        y.detach().fillInPlace(0f);
+        assertThatThrownBy(() -> y.backward(Tensor.ones(2), false)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'exp'").hasMessageContaining("output was modified in place");
+    }
+
+    @Test
     void reshapeSharesStorageAndVersion() {
         Tensor x = Tensor.vector(1, 2, 3, 4);
         Tensor r = x.reshape(2, 2);

@@ -1,0 +1,46 @@
+package dev.jgan.nn.blocks;
+
+import dev.jgan.autodiff.Rng;
+import dev.jgan.autodiff.Shape;
+import dev.jgan.autodiff.Tensor;
+import dev.jgan.nn.Module;
+import java.util.List;
+
+/**
+ * Minibatch discrimination (Salimans et al., 2016): features x [N, A] are projected by the learned tensor
+ * {@code T} [A, B C] to M [N, B, C]; for each of the B kernels, sample i gets
+ * o_b(i) = sum_{j != i} exp(-||M_i,b - M_j,b||_1), and the output is [x, o] of shape [N, A + B].
+ * {@code T} starts as N(0, 1) draws, the usual choice in implementations of the paper.
+ */
+public final class MinibatchDiscrimination extends Module {
+    private final int in;
+    private final int kernels;
+    private final int kernelDim;
+
+    public MinibatchDiscrimination(int in, int kernels, int kernelDim, Rng rng) {
+        if (in <= 0 || kernels <= 0 || kernelDim <= 0)
+            throw new IllegalArgumentException("MinibatchDiscrimination: invalid in=" + in + " kernels=" + kernels + " kernelDim=" + kernelDim);
+        this.in = in;
+        this.kernels = kernels;
+        this.kernelDim = kernelDim;
+        registerParameter("T", Tensor.randn(rng, in, kernels * kernelDim));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.dim() != 2 || x.size(1) != in)
+            throw new IllegalArgumentException(describe() + ": input must be [N, " + in + "], got " + Shape.str(x.shape()));
+        int n = x.size(0);
+        Tensor m = x.matmul(tensor("T")).reshape(n, kernels, kernelDim);           // [N, B, C]
+        Tensor diff = m.unsqueeze(1).sub(m.unsqueeze(0));                           // [N, N, B, C]: M_i - M_j
+        Tensor c = diff.abs().sum(3, false).neg().exp();                            // [N, N, B]
+        // NOTE: the j = i term is exp(0) = 1 for every sample; it is removed so a batch of one gives 0.
+        Tensor o = c.sum(1, false).sub(1f);                                        // [N, B]
+        return Tensor.concat(List.of(x, o), 1);
+    }
+
+    @Override
+    protected String describe() {
+        return "MinibatchDiscrimination(in=" + in + ", kernels=" + kernels + ", dim=" + kernelDim + ")";
+    }
+}

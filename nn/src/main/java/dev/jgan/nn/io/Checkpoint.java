@@ -1,0 +1,70 @@
+package dev.jgan.nn.io;
+
+import dev.jgan.autodiff.Shape;
+import dev.jgan.autodiff.Tensor;
+import dev.jgan.nn.DType;
+import dev.jgan.nn.LoadResult;
+import dev.jgan.nn.Module;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A module's state dict as a safetensors file, with PyTorch's names and layouts, so that
+ * {@code safetensors.torch.load_file} + {@code load_state_dict} read it into the same network written in
+ * PyTorch, and {@code save_file(model.state_dict())} files load back here. Writes are atomic.
+ */
+public final class Checkpoint {
+    private Checkpoint() {}
+
+    /** Saves {@code module.stateDict()} to path (metadata {@code format: pt}, as PyTorch's own tools write). */
+    public static void save(Module module, Path path) throws IOException {
+        save(module, path, Map.of());
+    }
+
+    /** Saves with extra string metadata (e.g. the step number). */
+    public static void save(Module module, Path path, Map<String, String> metadata) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "pt");
+        meta.putAll(metadata);
+        SafeTensorsWriter.write(path, module.stateDict(), module.stateDictDTypes(), meta);
+    }
+
+    /**
+     * Loads a file into {@code module}. Every difference is collected first: with {@code strict}, missing and
+     * unexpected names fail; shape and dtype mismatches always fail; the error lists them all and nothing is
+     * loaded. Returns the keys skipped by a non-strict load.
+     */
+    public static LoadResult load(Module module, Path path, boolean strict) throws IOException {
+        SafeTensorsFile file = SafeTensorsReader.read(path);
+        Map<String, Tensor> own = module.stateDict();
+        Map<String, DType> dtypes = module.stateDictDTypes();
+        List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), problems = new ArrayList<>();
+        for (String k : own.keySet()) if (!file.entries().containsKey(k)) missing.add(k);
+        for (Map.Entry<String, SafeTensorsFile.Entry> e : file.entries().entrySet()) {
+            String k = e.getKey();
+            Tensor mine = own.get(k);
+            if (mine == null) {
+                unexpected.add(k);
+                continue;
+            }
+            SafeTensorsFile.Entry f = e.getValue();
+            if (!Arrays.equals(f.shape(), mine.shape()))
+                problems.add(k + ": shape " + Shape.str(f.shape()) + " in the file, " + Shape.str(mine.shape()) + " in the module");
+            String want = dtypes.get(k).name();
+            if (!f.dtype().name().equals(want)) problems.add(k + ": dtype " + f.dtype() + " in the file, " + want + " in the module");
+        }
+        if (!problems.isEmpty() || (strict && (!missing.isEmpty() || !unexpected.isEmpty()))) {
+            StringBuilder sb = new StringBuilder("checkpoint ").append(path).append(" does not match the module:");
+            for (String p : problems) sb.append("\n  ").append(p);
+            if (strict && !missing.isEmpty()) sb.append("\n  missing from the file: ").append(missing);
+            if (strict && !unexpected.isEmpty()) sb.append("\n  not in the module: ").append(unexpected);
+            throw new IllegalArgumentException(sb.toString());
+        }
+        return module.loadStateDict(file.tensors(), false);
+    }
+}

@@ -1,0 +1,184 @@
+package dev.jgan.nn.io;
+
+import dev.jgan.autodiff.Tensor;
+import dev.jgan.nn.DType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes safetensors files as the reference implementation does: entries sorted by dtype (larger first in
+ * the format's dtype order, so I64 before F32) then by name (UTF-8 byte order); header JSON
+ * {@code {"__metadata__":{...},"name":{"dtype":..,"shape":[..],"data_offsets":[b,e]},...}} without spaces,
+ * padded with spaces to a multiple of 8 bytes; data little-endian.
+ *
+ * <p>A file is written atomically: into a temporary file in the same directory, forced to disk, then renamed
+ * over the target. A crash or error part-way leaves the previous file as it was.
+ */
+public final class SafeTensorsWriter {
+    private SafeTensorsWriter() {}
+
+    /** Opens the temporary file for writing; replaced in tests to simulate a failure part-way. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        WritableByteChannel open(Path tmp) throws IOException;
+    }
+
+    private static final ChannelOpener FILES = tmp -> FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+
+    /** A tensor to write and its stored type. */
+    private record Item(String name, byte[] nameUtf8, Tensor tensor, FileDType dtype) {}
+
+    /**
+     * Writes {@code tensors} to {@code path} atomically. Each is F32 unless {@code dtypes} says I64 (its values
+     * must then be integers). {@code metadata} may be empty.
+     */
+    public static void write(Path path, Map<String, Tensor> tensors, Map<String, DType> dtypes, Map<String, String> metadata) throws IOException {
+        write(path, tensors, dtypes, metadata, FILES);
+    }
+
+    static void write(Path path, Map<String, Tensor> tensors, Map<String, DType> dtypes, Map<String, String> metadata, ChannelOpener opener)
+            throws IOException {
+        List<Item> items = items(tensors, dtypes);
+        byte[] header = header(items, metadata);
+        Path abs = path.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        boolean done = false;
+        try {
+            try (WritableByteChannel ch = opener.open(tmp)) {
+                writeAll(ch, header);
+                for (Item it : items) writeData(ch, it);
+                if (ch instanceof FileChannel) ((FileChannel) ch).force(true); // the bytes are on disk before the rename makes them visible
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+            syncDirectory(dir);
+        } finally {
+            if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The whole file as bytes (tests, fuzz seeds). */
+    public static byte[] encode(Map<String, Tensor> tensors, Map<String, DType> dtypes, Map<String, String> metadata) throws IOException {
+        List<Item> items = items(tensors, dtypes);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        WritableByteChannel ch = Channels.newChannel(out);
+        writeAll(ch, header(items, metadata));
+        for (Item it : items) writeData(ch, it);
+        return out.toByteArray();
+    }
+
+    private static List<Item> items(Map<String, Tensor> tensors, Map<String, DType> dtypes) throws IOException {
+        List<Item> items = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            String name = e.getKey();
+            if (name.equals("__metadata__")) throw new IllegalArgumentException("safetensors: '__metadata__' is reserved and cannot name a tensor");
+            DType d = dtypes.getOrDefault(name, DType.F32);
+            FileDType fd = d == DType.I64 ? FileDType.I64 : FileDType.F32;
+            if (fd == FileDType.I64)
+                for (float v : e.getValue().toArray())
+                    if (v != Math.rint(v) || Math.abs(v) >= 0x1p63f)
+                        throw new IllegalArgumentException("safetensors: tensor '" + name + "' is written as I64 but holds the non-integer " + v);
+            items.add(new Item(name, utf8(name), e.getValue(), fd));
+        }
+        // The reference order: larger dtype first, then name by UTF-8 bytes.
+        items.sort((a, b) -> a.dtype() != b.dtype() ? b.dtype().compareTo(a.dtype()) : Arrays.compareUnsigned(a.nameUtf8(), b.nameUtf8()));
+        return items;
+    }
+
+    private static byte[] header(List<Item> items, Map<String, String> metadata) throws IOException {
+        StringBuilder sb = new StringBuilder("{");
+        if (!metadata.isEmpty()) {
+            sb.append("\"__metadata__\":{");
+            boolean first = true;
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                if (!first) sb.append(',');
+                first = false;
+                Json.writeString(sb, e.getKey());
+                sb.append(':');
+                Json.writeString(sb, e.getValue());
+            }
+            sb.append('}');
+        }
+        long offset = 0;
+        for (Item it : items) {
+            if (sb.length() > 1) sb.append(',');
+            Json.writeString(sb, it.name());
+            sb.append(":{\"dtype\":\"").append(it.dtype().name()).append("\",\"shape\":[");
+            int[] shape = it.tensor().shape();
+            for (int i = 0; i < shape.length; i++) sb.append(i == 0 ? "" : ",").append(shape[i]);
+            long bytes = (long) it.tensor().numel() * it.dtype().size();
+            sb.append("],\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
+            offset += bytes;
+        }
+        sb.append('}');
+        byte[] json = utf8(sb.toString());
+        int padded = (json.length + 7) / 8 * 8; // 8 + N stays a multiple of 8, so the data is aligned
+        byte[] out = new byte[8 + padded];
+        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+        System.arraycopy(json, 0, out, 8, json.length);
+        Arrays.fill(out, 8 + json.length, out.length, (byte) ' ');
+        return out;
+    }
+
+    private static void writeData(WritableByteChannel ch, Item it) throws IOException {
+        float[] v = it.tensor().toArray();
+        int per = it.dtype().size();
+        int chunk = 1 << 14; // elements per buffer: bounded memory for any tensor size
+        ByteBuffer buf = ByteBuffer.allocate(chunk * per).order(ByteOrder.LITTLE_ENDIAN);
+        for (int start = 0; start < v.length; start += chunk) {
+            buf.clear();
+            int end = Math.min(v.length, start + chunk);
+            for (int i = start; i < end; i++) {
+                if (it.dtype() == FileDType.I64) buf.putLong((long) v[i]);
+                else buf.putInt(Float.floatToRawIntBits(v[i]));
+            }
+            buf.flip();
+            while (buf.hasRemaining()) ch.write(buf);
+        }
+    }
+
+    private static void writeAll(WritableByteChannel ch, byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) ch.write(buf);
+    }
+
+    private static byte[] utf8(String s) throws CharacterCodingException {
+        ByteBuffer b = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(s));
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    /** Makes the rename durable where the platform allows opening a directory (Linux); elsewhere a no-op. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not supported here (e.g. Windows); the rename itself is still atomic.
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.jgan.nn.layers;
+
+import dev.jgan.autodiff.GradMode;
+import dev.jgan.autodiff.Shape;
+import dev.jgan.autodiff.Tensor;
+import dev.jgan.nn.DType;
+import dev.jgan.nn.Module;
+
+/**
+ * Batch normalisation over every axis but the channel axis 1 (Ioffe and Szegedy, 2015), with PyTorch's
+ * state: {@code weight}, {@code bias} [C] when affine; buffers {@code running_mean}, {@code running_var} [C]
+ * and {@code num_batches_tracked} (int64 scalar in checkpoints) when tracking running statistics.
+ *
+ * <p>Training normalises with the batch mean and the biased batch variance and updates
+ * {@code running = (1 - momentum) running + momentum batch}, using the unbiased variance for
+ * {@code running_var}, as PyTorch. Evaluation normalises with the running statistics.
+ */
+public abstract class BatchNorm extends Module {
+    private final int features;
+    private final float eps;
+    private final float momentum;
+    private final boolean trackRunningStats;
+
+    protected BatchNorm(int features, float eps, float momentum, boolean affine, boolean trackRunningStats) {
+        if (features <= 0 || !(eps > 0) || !(momentum >= 0 && momentum <= 1))
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": invalid features=" + features + " eps=" + eps + " momentum=" + momentum);
+        this.features = features;
+        this.eps = eps;
+        this.momentum = momentum;
+        this.trackRunningStats = trackRunningStats;
+        if (affine) {
+            registerParameter("weight", Tensor.ones(features));
+            registerParameter("bias", Tensor.zeros(features));
+        }
+        if (trackRunningStats) {
+            registerBuffer("running_mean", Tensor.zeros(features), true);
+            registerBuffer("running_var", Tensor.ones(features), true);
+            registerBuffer("num_batches_tracked", Tensor.scalar(0f), true, DType.I64);
+        }
+    }
+
+    /** Throws unless x has a rank this layer accepts and C channels on axis 1. */
+    protected abstract void checkInput(Tensor x);
+
+    @Override
+    public Tensor forward(Tensor x) {
+        checkInput(x);
+        if (x.size(1) != features)
+            throw new IllegalArgumentException(describe() + ": input " + Shape.str(x.shape()) + " has " + x.size(1) + " channels, expected " + features);
+        int[] axes = new int[x.dim() - 1];                    // every axis but 1
+        for (int i = 0, j = 0; i < x.dim(); i++) if (i != 1) axes[j++] = i;
+        int[] bshape = new int[x.dim()];                      // [1, C, 1, ...] broadcasts a per-channel vector
+        java.util.Arrays.fill(bshape, 1);
+        bshape[1] = features;
+        Tensor mean, var;
+        if (isTraining() || !trackRunningStats) {
+            int count = x.numel() / features;
+            if (count <= 1)
+                throw new IllegalArgumentException(describe() + ": expected more than 1 value per channel when training, got input " + Shape.str(x.shape()));
+            mean = x.mean(axes, true);                        // [1, C, 1, ...]
+            var = x.variance(axes, true, 0);                  // biased, for normalising
+            if (isTraining() && trackRunningStats) updateRunningStats(mean, var, count);
+        } else {
+            mean = tensor("running_mean").reshape(bshape);
+            var = tensor("running_var").reshape(bshape);
+        }
+        Tensor y = x.sub(mean).div(var.add(eps).sqrt());
+        if (hasTensor("weight")) y = y.mul(tensor("weight").reshape(bshape)).add(tensor("bias").reshape(bshape));
+        return y;
+    }
+
+    private void updateRunningStats(Tensor mean, Tensor var, int count) {
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            Tensor rm = tensor("running_mean"), rv = tensor("running_var"), nbt = tensor("num_batches_tracked");
+            Tensor unbiased = var.detach().reshape(features).mul((float) count / (count - 1));
+            rm.copyInPlace(rm.mul(1f - momentum).add(mean.detach().reshape(features).mul(momentum)));
+            rv.copyInPlace(rv.mul(1f - momentum).add(unbiased.mul(momentum)));
+            nbt.copyInPlace(nbt.add(1f));
+        }
+    }
+
+    public int numFeatures() {
+        return features;
+    }
+
+    @Override
+    protected String describe() {
+        return getClass().getSimpleName() + "(" + features + ", eps=" + eps + ", momentum=" + momentum + ", affine=" + hasTensor("weight")
+                + ", trackRunningStats=" + trackRunningStats + ")";
+    }
+}

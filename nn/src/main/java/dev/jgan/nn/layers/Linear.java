@@ -1,0 +1,51 @@
+package dev.jgan.nn.layers;
+
+import dev.jgan.autodiff.Linalg;
+import dev.jgan.autodiff.Rng;
+import dev.jgan.autodiff.Tensor;
+import dev.jgan.nn.Init;
+import dev.jgan.nn.Module;
+
+/**
+ * {@code y = x W^T + b}: x [..., in] -> y [..., out], with PyTorch's layout and default initialisation:
+ * weight [out, in] and bias [out], both U(-1/sqrt(in), 1/sqrt(in)).
+ */
+public final class Linear extends Module {
+    private final int in;
+    private final int out;
+
+    public Linear(int in, int out, Rng rng) {
+        this(in, out, true, rng);
+    }
+
+    public Linear(int in, int out, boolean bias, Rng rng) {
+        if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + " out=" + out);
+        this.in = in;
+        this.out = out;
+        // kaiming_uniform(a = sqrt 5), PyTorch's default: the bound comes out as 1/sqrt(fanIn).
+        registerParameter("weight", Init.kaimingUniform(Tensor.zeros(out, in), (float) Math.sqrt(5), Init.FanMode.FAN_IN, "leaky_relu", rng));
+        float bound = (float) (1.0 / Math.sqrt(in));
+        if (bias) registerParameter("bias", Tensor.uniform(rng, -bound, bound, out));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.dim() == 0 || x.size(-1) != in)
+            throw new IllegalArgumentException(describe() + ": input " + java.util.Arrays.toString(x.shape()) + " must end in size " + in);
+        Tensor y = Linalg.matmul(x, tensor("weight"), false, true); // [..., in] @ [out, in]^T -> [..., out]
+        return hasTensor("bias") ? y.add(tensor("bias")) : y;
+    }
+
+    public int inFeatures() {
+        return in;
+    }
+
+    public int outFeatures() {
+        return out;
+    }
+
+    @Override
+    protected String describe() {
+        return "Linear(in=" + in + ", out=" + out + ", bias=" + hasTensor("bias") + ")";
+    }
+}

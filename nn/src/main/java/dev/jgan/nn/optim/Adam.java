@@ -1,0 +1,64 @@
+package dev.jgan.nn.optim;
+
+import dev.jgan.autodiff.Tensor;
+import java.util.List;
+
+/**
+ * Adam (Kingma and Ba, 2015) with optional L2 weight decay and AMSGrad (Reddi et al., 2018), exactly
+ * PyTorch's rule at step t:
+ * <pre>
+ *   g = grad + weightDecay p
+ *   m = beta1 m + (1 - beta1) g;   v = beta2 v + (1 - beta2) g^2;   vmax = max(vmax, v) with amsgrad
+ *   p = p - lr / (1 - beta1^t) m / (sqrt(v or vmax) / sqrt(1 - beta2^t) + eps)
+ * </pre>
+ * GANs usually take beta1 = 0.5 (DCGAN) or 0 (WGAN-GP, SNGAN) instead of the default 0.9.
+ */
+public final class Adam extends Optimizer {
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private final float weightDecay;
+    private final boolean amsgrad;
+
+    /** Betas (0.9, 0.999), eps 1e-8. */
+    public Adam(List<Tensor> params, float lr) {
+        this(single(params, lr), 0.9f, 0.999f, 1e-8f, 0f, false);
+    }
+
+    public Adam(List<Tensor> params, float lr, float beta1, float beta2) {
+        this(single(params, lr), beta1, beta2, 1e-8f, 0f, false);
+    }
+
+    public Adam(List<ParamGroup> groups, float beta1, float beta2, float eps, float weightDecay, boolean amsgrad) {
+        super(groups);
+        check("Adam", "beta1", beta1, 0f, Math.nextDown(1f));
+        check("Adam", "beta2", beta2, 0f, Math.nextDown(1f));
+        check("Adam", "eps", eps, 0f, Float.MAX_VALUE);
+        check("Adam", "weightDecay", weightDecay, 0f, Float.MAX_VALUE);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.amsgrad = amsgrad;
+    }
+
+    @Override
+    protected Tensor update(Tensor p, Tensor g, float lr, ParamState s) {
+        if (weightDecay != 0f) g = g.add(p.mul(weightDecay));
+        Tensor m = s.get("exp_avg"), v = s.get("exp_avg_sq");
+        m = m == null ? g.mul(1f - beta1) : m.mul(beta1).add(g.mul(1f - beta1));
+        v = v == null ? g.square().mul(1f - beta2) : v.mul(beta2).add(g.square().mul(1f - beta2));
+        s.put("exp_avg", m);
+        s.put("exp_avg_sq", v);
+        if (amsgrad) {
+            Tensor vmax = s.get("max_exp_avg_sq");
+            v = vmax == null ? v : vmax.maximum(v);
+            s.put("max_exp_avg_sq", v);
+        }
+        // Bias corrections in double, as PyTorch computes them with Python floats.
+        double bc1 = 1.0 - Math.pow(beta1, s.step());
+        double bc2Sqrt = Math.sqrt(1.0 - Math.pow(beta2, s.step()));
+        Tensor denom = safeSqrt(v).div((float) bc2Sqrt).add(eps);
+        return p.sub(m.div(denom).mul((float) (lr / bc1)));
+    }
+}

@@ -1,0 +1,160 @@
+package dev.jgan.nn.optim;
+
+import dev.jgan.autodiff.GradMode;
+import dev.jgan.autodiff.Shape;
+import dev.jgan.autodiff.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Base of the gradient-descent optimizers. Each subclass states its update once, as {@link #update}, in
+ * differentiable tensor ops; {@link #step()} runs it without recording and copies the result into the
+ * parameters, and {@link #unrolled()} runs the very same ops with recording for the second-order Unrolled
+ * GAN, so the two agree bitwise.
+ *
+ * <p>Parameters are indexed in group order (group 0's parameters, then group 1's...); optimizer state is
+ * per parameter. {@link #snapshot()} / {@link #restore} save and bring back parameter values, optimizer
+ * state and learning rates exactly.
+ */
+public abstract class Optimizer {
+    private final List<ParamGroup> groups;
+    private final List<Tensor> params = new ArrayList<>();
+    private final int[] groupOf;
+    private List<ParamState> states = new ArrayList<>();
+
+    protected Optimizer(List<ParamGroup> groups) {
+        if (groups.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameter groups");
+        this.groups = List.copyOf(groups);
+        Map<Tensor, Boolean> seen = new IdentityHashMap<>();
+        List<Integer> owner = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++)
+            for (Tensor p : groups.get(g).params()) {
+                if (seen.put(p, Boolean.TRUE) != null)
+                    throw new IllegalArgumentException(getClass().getSimpleName() + ": a parameter of shape " + Shape.str(p.shape()) + " appears twice");
+                params.add(p);
+                owner.add(g);
+                states.add(new ParamState());
+            }
+        groupOf = owner.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The update of one parameter: returns its new value from its value {@code p}, gradient {@code g} and the
+     * learning rate, replacing state tensors in {@code s} as needed ({@code s.step()} already counts this step).
+     * Must use only tensor ops, and the same ones whether recording or not.
+     */
+    protected abstract Tensor update(Tensor p, Tensor g, float lr, ParamState s);
+
+    /** One step for every parameter that has a gradient; parameters without one are left alone, as PyTorch does. */
+    public final void step() {
+        try (GradMode.Scope scope = GradMode.noGrad()) {
+            for (int i = 0; i < params.size(); i++) {
+                Tensor p = params.get(i);
+                if (p.grad() == null) continue;
+                ParamState s = states.get(i);
+                s.step++;
+                // copy(): the state may keep the gradient (SGD's first momentum buffer); it must not alias p.grad.
+                Tensor next = update(p.detach(), p.grad().copy(), groups.get(groupOf[i]).lr(), s);
+                p.copyInPlace(next);
+            }
+        }
+    }
+
+    /** Sets every parameter's gradient to null. */
+    public final void zeroGrad() {
+        for (Tensor p : params) p.setGrad(null);
+    }
+
+    /** A differentiable copy of this optimizer (state included) for unrolling steps; this optimizer is not changed. */
+    public final UnrolledOptimizer unrolled() {
+        List<ParamState> copies = new ArrayList<>();
+        for (ParamState s : states) copies.add(s.copy());
+        return new UnrolledOptimizer(this, copies);
+    }
+
+    /** Runs {@link #update} for parameter i on the given value, gradient and state (used by the unrolled copy). */
+    final Tensor updateAt(int i, Tensor p, Tensor g, ParamState s) {
+        s.step++;
+        return update(p, g, groups.get(groupOf[i]).lr(), s);
+    }
+
+    /** The parameters, in group order. */
+    public final List<Tensor> parameters() {
+        return Collections.unmodifiableList(params);
+    }
+
+    public final List<ParamGroup> groups() {
+        return groups;
+    }
+
+    /** The state of parameter i (read-only use: tests, monitoring). */
+    public final ParamState state(int i) {
+        return states.get(i);
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /** An exact copy of the parameter values, the optimizer state and the learning rates. */
+    public final Snapshot snapshot() {
+        List<float[]> values = new ArrayList<>();
+        for (Tensor p : params) values.add(p.toArray());
+        List<ParamState> copies = new ArrayList<>();
+        for (ParamState s : states) copies.add(s.copy());
+        float[] lrs = new float[groups.size()];
+        for (int g = 0; g < lrs.length; g++) lrs[g] = groups.get(g).lr();
+        return new Snapshot(this, values, copies, lrs);
+    }
+
+    /** Puts back what {@link #snapshot()} saved: parameter values (in place), state and learning rates. Reusable. */
+    public final void restore(Snapshot snap) {
+        if (snap.owner != this) throw new IllegalArgumentException(getClass().getSimpleName() + ".restore: snapshot was taken from another optimizer");
+        try (GradMode.Scope scope = GradMode.noGrad()) {
+            for (int i = 0; i < params.size(); i++) params.get(i).copyInPlace(Tensor.of(snap.values.get(i), params.get(i).shape()));
+        }
+        List<ParamState> copies = new ArrayList<>();
+        for (ParamState s : snap.states) copies.add(s.copy());
+        states = copies;
+        for (int g = 0; g < groups.size(); g++) groups.get(g).setLr(snap.lrs[g]);
+    }
+
+    /** An opaque, immutable record of an optimizer's parameters and state at one moment. */
+    public static final class Snapshot {
+        private final Optimizer owner;
+        private final List<float[]> values;
+        private final List<ParamState> states;
+        private final float[] lrs;
+
+        private Snapshot(Optimizer owner, List<float[]> values, List<ParamState> states, float[] lrs) {
+            this.owner = owner;
+            this.values = values;
+            this.states = states;
+            this.lrs = lrs;
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers for update rules
+
+    /** A single group holding {@code params} at learning rate lr. */
+    protected static List<ParamGroup> single(List<Tensor> params, float lr) {
+        return List.of(new ParamGroup(params, lr));
+    }
+
+    /**
+     * sqrt(x) for x >= 0 whose gradient at 0 is 0 instead of infinite, and 0 for x < 0. Second moments are
+     * exactly 0 for a parameter whose gradient was always 0; a plain sqrt would put NaN into the second-order
+     * gradient of an unrolled step there.
+     */
+    protected static Tensor safeSqrt(Tensor x) {
+        Tensor pos = x.gt(0f);
+        return Tensor.where(pos, Tensor.where(pos, x, Tensor.scalar(1f)).sqrt(), Tensor.scalar(0f));
+    }
+
+    /** Throws unless a hyperparameter lies in [low, high]. */
+    protected static void check(String optimizer, String name, float value, float low, float high) {
+        if (!(value >= low && value <= high))
+            throw new IllegalArgumentException(optimizer + ": " + name + " must be in [" + low + ", " + high + "], got " + value);
+    }
+}

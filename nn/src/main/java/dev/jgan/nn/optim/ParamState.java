@@ -1,0 +1,43 @@
+package dev.jgan.nn.optim;
+
+import dev.jgan.autodiff.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An optimizer's state for one parameter: the number of steps it took and named tensors (moments,
+ * momentum buffers). Update rules replace tensors instead of writing into them, so the same rule works
+ * on plain values (ordinary step) and on graph tensors (differentiable step), and a snapshot can share
+ * nothing mutable.
+ */
+public final class ParamState {
+    long step;
+    final Map<String, Tensor> tensors = new LinkedHashMap<>();
+
+    /** Steps taken for this parameter, counting the one in progress inside an update rule. */
+    public long step() {
+        return step;
+    }
+
+    /** The tensor {@code name}, or null before the first step that creates it. */
+    public Tensor get(String name) {
+        return tensors.get(name);
+    }
+
+    public void put(String name, Tensor value) {
+        tensors.put(name, value);
+    }
+
+    /** Names of the tensors held. */
+    public java.util.Set<String> names() {
+        return java.util.Collections.unmodifiableSet(tensors.keySet());
+    }
+
+    /** A deep copy whose tensors are detached copies of the values. */
+    ParamState copy() {
+        ParamState c = new ParamState();
+        c.step = step;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) c.tensors.put(e.getKey(), e.getValue().detach().copy());
+        return c;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.jgan.nn.blocks;
+
+import static dev.jgan.nn.TestUtil.assertValues;
+import static dev.jgan.nn.TestUtil.set;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jgan.autodiff.Pooling;
+import dev.jgan.autodiff.Rng;
+import dev.jgan.autodiff.Tensor;
+import dev.jgan.nn.Module;
+import org.junit.jupiter.api.Test;
+
+/** GAN building blocks on inputs small enough to work out by hand. */
+class BlockForwardTest {
+    private static final float TOL = 1e-5f;
+    private final Rng rng = new Rng(21);
+
+    @Test
+    void selfAttentionStartsAsIdentity() {
+        SelfAttention2d sa = new SelfAttention2d(4, rng);
+        assertThat(sa.parameter("gamma").toArray()).containsExactly(0f);
+        assertThat(sa.stateDict().keySet()).containsExactly("gamma", "query.weight", "query.bias", "key.weight", "key.bias", "value.weight", "value.bias");
+        assertThat(sa.stateDict().get("query.weight").shape()).containsExactly(1, 4, 1, 1);
+        Tensor x = Tensor.randn(rng, 2, 4, 3, 3);
+        assertThat(sa.forward(x).toArray()).containsExactly(x.toArray());
+    }
+
+    @Test
+    void selfAttentionWithUniformWeightsAddsTheMean() {
+        SelfAttention2d sa = new SelfAttention2d(1, rng);
+        set(sa.child("query").parameter("weight"), 0);
+        set(sa.child("query").parameter("bias"), 0);   // all energies 0: every position attends uniformly
+        set(sa.child("value").parameter("weight"), 1);
+        set(sa.child("value").parameter("bias"), 0);
+        set(sa.parameter("gamma"), 2);
+        assertValues(sa.forward(Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2)), new int[] {1, 1, 2, 2}, TOL, 6, 7, 8, 9);
+    }
+
+    @Test
+    void selfAttentionSoftmaxOverPositions() {
+        SelfAttention2d sa = new SelfAttention2d(1, rng);
+        for (String c : new String[] {"query", "key", "value"}) {
+            set(sa.child(c).parameter("weight"), 1);
+            set(sa.child(c).parameter("bias"), 0);
+        }
+        set(sa.parameter("gamma"), 1);
+        // x = (0, 1): energies e_ij = x_i x_j. Position 0 sees (0, 0): o_0 = 1/2. Position 1 sees (0, 1): o_1 = e / (1 + e).
+        float e = (float) Math.E;
+        assertValues(sa.forward(Tensor.of(new float[] {0, 1}, 1, 1, 1, 2)), new int[] {1, 1, 1, 2}, TOL, 0.5f, 1 + e / (1 + e));
+    }
+
+    @Test
+    void minibatchStdDevAppendsGroupStatistics() {
+        MinibatchStdDev m = new MinibatchStdDev(2);
+        // Groups pair samples (0, 2) and (1, 3): values (1, 3) have std 1, values (10, 14) std 2.
+        Tensor x = Tensor.of(new float[] {1, 10, 3, 14}, 4, 1, 1, 1);
+        assertValues(m.forward(x), new int[] {4, 2, 1, 1}, 1e-4f, 1, 1, 10, 2, 3, 1, 14, 2);
+        // Std is averaged over features: channels with std 1 and 3 give 2.
+        Tensor two = Tensor.of(new float[] {0, 0, 2, 6}, 2, 2, 1, 1);
+        assertValues(new MinibatchStdDev(4).forward(two), new int[] {2, 3, 1, 1}, 1e-4f, 0, 0, 2, 2, 6, 2);
+    }
+
+    @Test
+    void minibatchDiscriminationSumsSimilarities() {
+        MinibatchDiscrimination md = new MinibatchDiscrimination(1, 1, 1, rng);
+        assertThat(md.stateDict().get("T").shape()).containsExactly(1, 1);
+        set(md.parameter("T"), 1);
+        Tensor x = Tensor.of(new float[] {0, 1, 3}, 3, 1);
+        double e1 = Math.exp(-1), e2 = Math.exp(-2), e3 = Math.exp(-3);
+        assertValues(md.forward(x), new int[] {3, 2}, TOL, 0, (float) (e1 + e3), 1, (float) (e1 + e2), 3, (float) (e3 + e2));
+        assertThat(new MinibatchDiscrimination(5, 3, 2, rng).forward(Tensor.randn(rng, 4, 5)).shape()).containsExactly(4, 8);
+    }
+
+    @Test
+    void resBlockDownComposesItsConvolutions() {
+        ResBlockDown b = new ResBlockDown(2, 3, true, false, rng);
+        assertThat(b.stateDict().keySet()).containsExactly("conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "shortcut.weight", "shortcut.bias");
+        Tensor x = Tensor.randn(rng, 2, 2, 4, 4);
+        Module c1 = b.child("conv1"), c2 = b.child("conv2"), sc = b.child("shortcut");
+        Tensor h = Pooling.avgPool2d(c2.forward(c1.forward(x.relu()).relu()), 2, 2, 0);
+        Tensor expected = h.add(Pooling.avgPool2d(sc.forward(x), 2, 2, 0));
+        assertValues(b.forward(x), new int[] {2, 3, 2, 2}, TOL, expected.toArray());
+
+        ResBlockDown first = new ResBlockDown(2, 3, true, true, rng);
+        Module f1 = first.child("conv1"), f2 = first.child("conv2"), fs = first.child("shortcut");
+        Tensor hf = Pooling.avgPool2d(f2.forward(f1.forward(x).relu()), 2, 2, 0);
+        assertValues(first.forward(x), new int[] {2, 3, 2, 2}, TOL, hf.add(fs.forward(Pooling.avgPool2d(x, 2, 2, 0))).toArray());
+
+        ResBlockDown same = new ResBlockDown(3, 3, false, false, rng);
+        assertThat(same.namedChildren().keySet()).containsExactly("conv1", "conv2"); // identity shortcut
+    }
+
+    @Test
+    void resBlockUpComposesItsLayers() {
+        ResBlockUp b = new ResBlockUp(2, 3, rng);
+        assertThat(b.namedChildren().keySet()).containsExactly("bn1", "conv1", "bn2", "conv2", "shortcut");
+        Tensor x = Tensor.randn(rng, 2, 2, 3, 3);
+        Module bn1 = b.child("bn1"), c1 = b.child("conv1"), bn2 = b.child("bn2"), c2 = b.child("conv2"), sc = b.child("shortcut");
+        bn1.eval();
+        bn2.eval(); // eval: the reference computation below must not move running statistics differently
+        b.eval();
+        Tensor h = c2.forward(bn2.forward(c1.forward(Pooling.upsampleNearest2d(bn1.forward(x).relu(), 2))).relu());
+        Tensor expected = h.add(sc.forward(Pooling.upsampleNearest2d(x, 2)));
+        assertValues(b.forward(x), new int[] {2, 3, 6, 6}, TOL, expected.toArray());
+
+        ResBlockUp cond = new ResBlockUp(2, 2, true, ResBlockUp.Norm.CONDITIONAL, 3, rng);
+        assertThat(cond.stateDict()).containsKey("bn1.gamma.weight");
+        assertThat(cond.forward(x, new int[] {0, 2}).shape()).containsExactly(2, 2, 6, 6);
+    }
+}

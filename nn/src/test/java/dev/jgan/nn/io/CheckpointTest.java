@@ -1,0 +1,188 @@
+package dev.jgan.nn.io;
+
+import static dev.jgan.nn.io.SafeTensorsTest.file;
+import static dev.jgan.nn.io.SafeTensorsTest.floats;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jgan.autodiff.Rng;
+import dev.jgan.autodiff.Tensor;
+import dev.jgan.nn.LoadResult;
+import dev.jgan.nn.Module;
+import dev.jgan.nn.Sequential;
+import dev.jgan.nn.SpectralNorm;
+import dev.jgan.nn.layers.BatchNorm1d;
+import dev.jgan.nn.layers.BatchNorm2d;
+import dev.jgan.nn.layers.ConvTranspose2d;
+import dev.jgan.nn.layers.Linear;
+import dev.jgan.nn.layers.ReLU;
+import dev.jgan.nn.layers.Tanh;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+    @TempDir
+    Path dir;
+
+    /** A small DCGAN generator as in PyTorch's DCGAN example (nn.Sequential of ConvTranspose2d, BatchNorm2d, ReLU, Tanh). */
+    static Sequential generator(Rng rng) {
+        return new Sequential(new ConvTranspose2d(4, 8, 4, 1, 0, 0, 1, false, rng), new BatchNorm2d(8), new ReLU(),
+                new ConvTranspose2d(8, 3, 4, 2, 1, 0, 1, false, rng), new Tanh());
+    }
+
+    private static void assertSameState(Module a, Module b) {
+        Map<String, Tensor> sa = a.stateDict(), sb = b.stateDict();
+        assertThat(sb.keySet()).containsExactlyElementsOf(sa.keySet());
+        for (String k : sa.keySet()) assertThat(sb.get(k).toArray()).as(k).containsExactly(sa.get(k).toArray());
+    }
+
+    @Test
+    void generatorRoundTripsWithPyTorchNames() throws IOException {
+        Sequential g = generator(new Rng(1));
+        g.forward(Tensor.randn(new Rng(2), 2, 4, 1, 1)); // move the running statistics
+        Path p = dir.resolve("g.safetensors");
+        Checkpoint.save(g, p, Map.of("step", "10"));
+        SafeTensorsFile f = SafeTensorsReader.read(p);
+        assertThat(f.metadata()).containsEntry("format", "pt").containsEntry("step", "10");
+        assertThat(f.entries().keySet()).containsExactly("1.num_batches_tracked", "0.weight", "1.bias", "1.running_mean", "1.running_var",
+                "1.weight", "3.weight");
+        assertThat(f.entries().get("0.weight").shape()).containsExactly(4, 8, 4, 4);
+        assertThat(f.entries().get("1.num_batches_tracked").dtype()).isEqualTo(FileDType.I64);
+        assertThat(f.entries().get("1.num_batches_tracked").tensor().item()).isEqualTo(1f);
+
+        Sequential h = generator(new Rng(3));
+        assertThat(Checkpoint.load(h, p, true).isClean()).isTrue();
+        assertSameState(g, h);
+        g.eval();
+        h.eval();
+        Tensor z = Tensor.randn(new Rng(4), 1, 4, 1, 1);
+        assertThat(h.forward(z).toArray()).containsExactly(g.forward(z).toArray());
+    }
+
+    @Test
+    void spectralNormStateIsSaved() throws IOException {
+        Linear l = SpectralNorm.apply(new Linear(3, 2, new Rng(5)), new Rng(6));
+        l.forward(Tensor.ones(1, 3));
+        Path p = dir.resolve("sn.safetensors");
+        Checkpoint.save(l, p);
+        Linear m = SpectralNorm.apply(new Linear(3, 2, new Rng(7)), new Rng(8));
+        Checkpoint.load(m, p, true);
+        assertSameState(l, m);
+    }
+
+    /** A BatchNorm1d(2) file laid out byte by byte as PyTorch's safetensors writes one (I64 first, then names in order). */
+    @Test
+    void handMadePyTorchBatchNormFileLoads() throws IOException {
+        String header = "{\"__metadata__\":{\"format\":\"pt\"},"
+                + "\"num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]},"
+                + "\"bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]},"
+                + "\"running_mean\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[16,24]},"
+                + "\"running_var\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[24,32]},"
+                + "\"weight\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[32,40]}}";
+        header += " ".repeat((8 - header.length() % 8) % 8);
+        ByteBuffer data = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN).putLong(17);
+        data.put(floats(0.5f, -0.5f, 1, 2, 3, 4, 1.5f, 2.5f));
+        Path p = dir.resolve("bn.safetensors");
+        Files.write(p, file(header, data.array()));
+        BatchNorm1d bn = new BatchNorm1d(2);
+        Checkpoint.load(bn, p, true);
+        assertThat(bn.buffer("num_batches_tracked").item()).isEqualTo(17f);
+        assertThat(bn.parameter("bias").toArray()).containsExactly(0.5f, -0.5f);
+        assertThat(bn.buffer("running_mean").toArray()).containsExactly(1f, 2f);
+        assertThat(bn.buffer("running_var").toArray()).containsExactly(3f, 4f);
+        assertThat(bn.parameter("weight").toArray()).containsExactly(1.5f, 2.5f);
+        // And jgan writes exactly those bytes back.
+        Path q = dir.resolve("bn2.safetensors");
+        Checkpoint.save(bn, q);
+        assertThat(Files.readAllBytes(q)).isEqualTo(Files.readAllBytes(p));
+    }
+
+    @Test
+    void mismatchesAreListedAndNothingIsLoaded() throws IOException {
+        Path p = dir.resolve("lin.safetensors");
+        Checkpoint.save(new Sequential(new Linear(2, 3, new Rng(9)), new BatchNorm1d(3)), p);
+        Sequential other = new Sequential(new Linear(3, 3, new Rng(10)), new BatchNorm1d(3), new Linear(3, 1, new Rng(11)));
+        float[] before = other.get(0).parameter("bias").toArray();
+        assertThatThrownBy(() -> Checkpoint.load(other, p, true))
+                .hasMessageContaining("0.weight: shape [3, 2] in the file, [3, 3] in the module")
+                .hasMessageContaining("missing from the file: [2.weight, 2.bias]");
+        assertThat(other.get(0).parameter("bias").toArray()).containsExactly(before);
+
+        Sequential fewer = new Sequential(new Linear(2, 3, new Rng(12)));
+        assertThatThrownBy(() -> Checkpoint.load(fewer, p, true)).hasMessageContaining("not in the module: [1.num_batches_tracked, 1.bias");
+        LoadResult loose = Checkpoint.load(fewer, p, false);
+        assertThat(loose.unexpectedKeys()).hasSize(5);
+
+        // num_batches_tracked stored as F32 is a dtype mismatch.
+        String header = "{\"num_batches_tracked\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}";
+        Path q = dir.resolve("dtype.safetensors");
+        Files.write(q, file(header, floats(1)));
+        assertThatThrownBy(() -> Checkpoint.load(new BatchNorm1d(1), q, false))
+                .hasMessageContaining("num_batches_tracked: dtype F32 in the file, I64 in the module");
+    }
+
+    /** A channel that fails after {@code limit} bytes, as a full disk or a killed process would leave a write. */
+    private static final class FailingChannel implements WritableByteChannel {
+        private final FileChannel inner;
+        private long left;
+
+        FailingChannel(Path p, long limit) throws IOException {
+            inner = FileChannel.open(p, StandardOpenOption.WRITE);
+            left = limit;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            if (left <= 0) throw new IOException("simulated failure part-way through the write");
+            int n = (int) Math.min(left, src.remaining());
+            ByteBuffer part = src.duplicate();
+            part.limit(part.position() + n);
+            int written = inner.write(part);
+            src.position(src.position() + written);
+            left -= written;
+            return written;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return inner.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            inner.close();
+        }
+    }
+
+    @Test
+    void interruptedWriteLeavesThePreviousCheckpointLoadable() throws IOException {
+        Sequential g = generator(new Rng(13));
+        Path p = dir.resolve("ckpt.safetensors");
+        Checkpoint.save(g, p);
+        byte[] good = Files.readAllBytes(p);
+
+        Sequential changed = generator(new Rng(14));
+        // The same tensors and metadata give a file of the same size, so every limit below cuts the write short.
+        for (long limit : new long[] {0, 5, 100, good.length - 1}) {
+            assertThatThrownBy(() -> SafeTensorsWriter.write(p, changed.stateDict(), changed.stateDictDTypes(), Map.of("format", "pt"),
+                    tmp -> new FailingChannel(tmp, limit))).hasMessageContaining("simulated failure");
+            assertThat(Files.readAllBytes(p)).isEqualTo(good);
+            try (Stream<Path> files = Files.list(dir)) {
+                assertThat(files.map(f -> f.getFileName().toString())).containsExactly("ckpt.safetensors"); // temporary file removed
+            }
+        }
+        Sequential h = generator(new Rng(15));
+        Checkpoint.load(h, p, true);
+        assertSameState(g, h);
+    }
+}

@@ -5,6 +5,7 @@ import dev.jgan.autodiff.Tensor;
 import dev.jgan.nn.DType;
 import dev.jgan.nn.LoadResult;
 import dev.jgan.nn.Module;
+import dev.jgan.nn.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A module's state dict as a safetensors file, with PyTorch's names and layouts, so that
+ * A module's state dict (or an optimizer's state) as a safetensors file, with PyTorch's names and layouts, so that
  * {@code safetensors.torch.load_file} + {@code load_state_dict} read it into the same network written in
  * PyTorch, and {@code save_file(model.state_dict())} files load back here. Writes are atomic.
  */
@@ -66,5 +67,23 @@ public final class Checkpoint {
             throw new IllegalArgumentException(sb.toString());
         }
         return module.loadStateDict(file.tensors(), false);
+    }
+
+    /** Saves an optimizer's state ({@link Optimizer#stateDict()}) atomically; with the module's checkpoint it resumes a run exactly. */
+    public static void save(Optimizer optimizer, Path path) throws IOException {
+        Optimizer.StateDict sd = optimizer.stateDict();
+        Map<String, DType> dtypes = new LinkedHashMap<>();
+        for (String k : sd.tensors().keySet()) dtypes.put(k, DType.F32);
+        SafeTensorsWriter.write(path, sd.tensors(), dtypes, sd.metadata());
+    }
+
+    /** Loads a file written by {@link #save(Optimizer, Path)} into an optimizer of the same kind over the same parameter shapes. */
+    public static void load(Optimizer optimizer, Path path) throws IOException {
+        SafeTensorsFile file = SafeTensorsReader.read(path);
+        try {
+            optimizer.loadStateDict(new Optimizer.StateDict(file.tensors(), file.metadata()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("optimizer checkpoint " + path + ": " + e.getMessage(), e);
+        }
     }
 }

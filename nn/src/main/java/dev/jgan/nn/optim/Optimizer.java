@@ -135,6 +135,83 @@ public abstract class Optimizer {
         }
     }
 
+    // ---------------------------------------------------------------- checkpoints
+
+    /**
+     * The optimizer's state in flat names, for a checkpoint: tensors {@code state.<i>.<name>} (moments, momentum
+     * buffers of parameter i in group order) and string metadata {@code optimizer} (the class), {@code params}
+     * (their count), {@code state.<i>.step} and {@code param_groups.<g>.lr} (exact decimal forms).
+     * Hyperparameters other than the learning rates belong to the code that builds the optimizer.
+     */
+    public final StateDict stateDict() {
+        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
+        Map<String, String> meta = new java.util.LinkedHashMap<>();
+        meta.put("optimizer", getClass().getSimpleName());
+        meta.put("params", Integer.toString(params.size()));
+        for (int i = 0; i < params.size(); i++) {
+            ParamState s = states.get(i);
+            meta.put("state." + i + ".step", Long.toString(s.step));
+            for (Map.Entry<String, Tensor> e : s.tensors.entrySet()) tensors.put("state." + i + "." + e.getKey(), e.getValue().detach().copy());
+        }
+        for (int g = 0; g < groups.size(); g++) meta.put("param_groups." + g + ".lr", Float.toString(groups.get(g).lr()));
+        return new StateDict(tensors, meta);
+    }
+
+    /**
+     * Replaces this optimizer's state and learning rates by those of {@code sd}, after checking that it was
+     * written by the same kind of optimizer over parameters of the same shapes; on any mismatch it throws
+     * naming it and changes nothing.
+     */
+    public final void loadStateDict(StateDict sd) {
+        String who = getClass().getSimpleName();
+        Map<String, String> meta = sd.metadata();
+        if (!who.equals(meta.get("optimizer")))
+            throw new IllegalArgumentException(who + ".loadStateDict: state was written by optimizer '" + meta.get("optimizer") + "'");
+        if (!Integer.toString(params.size()).equals(meta.get("params")))
+            throw new IllegalArgumentException(who + ".loadStateDict: state holds " + meta.get("params") + " parameters, this optimizer " + params.size());
+        List<ParamState> loaded = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            ParamState s = new ParamState();
+            s.step = parseLong(who, meta, "state." + i + ".step");
+            loaded.add(s);
+        }
+        for (Map.Entry<String, Tensor> e : sd.tensors().entrySet()) {
+            String[] parts = e.getKey().split("\\.", 3);
+            int i = parts.length == 3 && parts[0].equals("state") && parts[1].matches("\\d{1,9}") ? Integer.parseInt(parts[1]) : -1;
+            if (i < 0 || i >= params.size())
+                throw new IllegalArgumentException(who + ".loadStateDict: unexpected entry '" + e.getKey() + "'");
+            if (!java.util.Arrays.equals(e.getValue().shape(), params.get(i).shape()))
+                throw new IllegalArgumentException(who + ".loadStateDict: '" + e.getKey() + "' has shape " + Shape.str(e.getValue().shape())
+                        + ", parameter " + i + " has shape " + Shape.str(params.get(i).shape()));
+            loaded.get(i).tensors.put(parts[2], e.getValue().detach().copy());
+        }
+        float[] lrs = new float[groups.size()];
+        for (int g = 0; g < lrs.length; g++) {
+            String key = "param_groups." + g + ".lr", v = meta.get(key);
+            try {
+                lrs[g] = Float.parseFloat(v == null ? "" : v);
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(who + ".loadStateDict: '" + key + "' is '" + v + "', not a number");
+            }
+        }
+        states = loaded;
+        for (int g = 0; g < lrs.length; g++) groups.get(g).setLr(lrs[g]);
+    }
+
+    private static long parseLong(String who, Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        try {
+            long n = Long.parseLong(v == null ? "" : v);
+            if (n < 0) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException(who + ".loadStateDict: '" + key + "' is '" + v + "', not a step count");
+        }
+    }
+
+    /** An optimizer's state: tensors and string metadata, as {@link #stateDict()} describes. */
+    public record StateDict(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+
     // ---------------------------------------------------------------- helpers for update rules
 
     /** A single group holding {@code params} at learning rate lr. */

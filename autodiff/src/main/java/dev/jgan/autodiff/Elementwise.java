@@ -12,7 +12,10 @@ final class Elementwise {
     static Tensor compute(String op, BinaryOp kind, Tensor a, Tensor b) {
         int[] shape = Shape.broadcast(op, a.shape(), b.shape());
         float[] out = new float[Shape.numel(shape)];
-        K.binary(kind, a.storage.data, Shape.broadcastStrides(a.shape(), shape), b.storage.data, Shape.broadcastStrides(b.shape(), shape), out, shape);
+        if (out.length > 0) {
+            int[][] c = Shape.coalesce(shape, Shape.broadcastStrides(a.shape(), shape), Shape.broadcastStrides(b.shape(), shape));
+            K.binary(kind, a.storage.data, c[1], b.storage.data, c[2], out, c[0]);
+        }
         return new Tensor(new Storage(out), shape);
     }
 
@@ -84,8 +87,11 @@ final class Elementwise {
     static Tensor where(Tensor mask, Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("where", Shape.broadcast("where", mask.shape(), a.shape()), b.shape());
         float[] out = new float[Shape.numel(shape)];
-        K.where(mask.storage.data, Shape.broadcastStrides(mask.shape(), shape), a.storage.data, Shape.broadcastStrides(a.shape(), shape),
-                b.storage.data, Shape.broadcastStrides(b.shape(), shape), out, shape);
+        if (out.length > 0) {
+            int[][] c = Shape.coalesce(shape, Shape.broadcastStrides(mask.shape(), shape), Shape.broadcastStrides(a.shape(), shape),
+                    Shape.broadcastStrides(b.shape(), shape));
+            K.where(mask.storage.data, c[1], a.storage.data, c[2], b.storage.data, c[3], out, c[0]);
+        }
         Tensor zero = Tensor.scalar(0f);
         return Graph.record("where", out, shape, g -> new Tensor[] {
                 null,

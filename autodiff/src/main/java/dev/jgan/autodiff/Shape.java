@@ -54,6 +54,45 @@ public final class Shape {
         return s;
     }
 
+    /**
+     * Merges adjacent dimensions that every operand walks as one (stride[i] == stride[i+1] * shape[i+1]) and
+     * drops size-1 dimensions, so kernels see few, long rows: [N, C, H, W] + [1, C, 1, 1] becomes
+     * [N, C, H*W] with strides [0, 1, 0] for the bias. A contiguous output always merges where its inputs do.
+     * Returns {shape, strides of operand 0, strides of operand 1, ...}; at least one dimension.
+     */
+    public static int[][] coalesce(int[] shape, int[]... strides) {
+        int k = strides.length;
+        int[] outShape = new int[Math.max(1, shape.length)];
+        int[][] outStrides = new int[k][Math.max(1, shape.length)];
+        int n = 0; // dimensions written, innermost first
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] == 1) continue;
+            boolean merge = n > 0;
+            for (int j = 0; merge && j < k; j++) merge = strides[j][i] == outStrides[j][n - 1] * outShape[n - 1];
+            if (merge) {
+                outShape[n - 1] *= shape[i];
+                continue;
+            }
+            outShape[n] = shape[i];
+            for (int j = 0; j < k; j++) outStrides[j][n] = strides[j][i];
+            n++;
+        }
+        if (n == 0) { // every dimension has size 1: one element
+            outShape[0] = 1;
+            n = 1;
+        }
+        int[][] result = new int[k + 1][];
+        result[0] = reversed(outShape, n);
+        for (int j = 0; j < k; j++) result[j + 1] = reversed(outStrides[j], n);
+        return result;
+    }
+
+    private static int[] reversed(int[] a, int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) r[i] = a[n - 1 - i];
+        return r;
+    }
+
     /** Maps a possibly negative axis into {@code [0, rank)}; throws naming the op. */
     public static int axis(String op, int axis, int rank) {
         int a = axis < 0 ? axis + rank : axis;

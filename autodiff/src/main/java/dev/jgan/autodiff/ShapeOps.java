@@ -85,7 +85,7 @@ final class ShapeOps {
             inverse[d] = i;
         }
         float[] out = new float[x.numel()];
-        K.copy(x.storage.data, 0, srcStrides, out, 0, Shape.strides(outShape), outShape, false);
+        copy(x.storage.data, 0, srcStrides, out, 0, Shape.strides(outShape), outShape);
         return Graph.record("permute", out, outShape, g -> new Tensor[] {g.permute(inverse)}, x);
     }
 
@@ -112,8 +112,15 @@ final class ShapeOps {
         }
         if (Arrays.equals(target, inShape)) return x;
         float[] out = new float[Shape.numel(target)];
-        K.copy(x.storage.data, 0, Shape.broadcastStrides(inShape, target), out, 0, Shape.strides(target), target, false);
+        copy(x.storage.data, 0, Shape.broadcastStrides(inShape, target), out, 0, Shape.strides(target), target);
         return Graph.record("expand", out, target, g -> new Tensor[] {g.sumTo(inShape)}, x);
+    }
+
+    /** A strided block copy through the kernel, with dimensions coalesced so that rows are as long as possible. */
+    private static void copy(float[] src, int srcOff, int[] srcStrides, float[] dst, int dstOff, int[] dstStrides, int[] shape) {
+        if (Shape.numel(shape) == 0) return;
+        int[][] c = Shape.coalesce(shape, srcStrides, dstStrides);
+        K.copy(src, srcOff, c[1], dst, dstOff, c[2], c[0], false);
     }
 
     /** Sums over the dimensions along which {@code target} was broadcast to x's shape. */
@@ -148,7 +155,7 @@ final class ShapeOps {
         int[] srcStrides = strides.clone();
         srcStrides[d] *= step;
         float[] out = new float[Shape.numel(outShape)];
-        K.copy(x.storage.data, s * strides[d], srcStrides, out, 0, Shape.strides(outShape), outShape, false);
+        copy(x.storage.data, s * strides[d], srcStrides, out, 0, Shape.strides(outShape), outShape);
         int from = s;
         return Graph.record("slice", out, outShape, g -> new Tensor[] {sliceBackward(g, inShape, d, from, step)}, x);
     }
@@ -160,7 +167,7 @@ final class ShapeOps {
         dstStrides[d] *= step;
         float[] out = new float[Shape.numel(inShape)];
         int[] gShape = g.shape();
-        K.copy(g.storage.data, 0, Shape.strides(gShape), out, start * strides[d], dstStrides, gShape, false);
+        copy(g.storage.data, 0, Shape.strides(gShape), out, start * strides[d], dstStrides, gShape);
         int end = start + gShape[d] * step;
         return Graph.record("sliceBackward", out, inShape, gg -> new Tensor[] {gg.slice(d, start, end, step)}, g);
     }
@@ -186,7 +193,7 @@ final class ShapeOps {
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
             offsets[i] = off;
-            K.copy(t.storage.data, 0, Shape.strides(t.shape()), out, off * outStrides[d], outStrides, t.shape(), false);
+            copy(t.storage.data, 0, Shape.strides(t.shape()), out, off * outStrides[d], outStrides, t.shape());
             off += t.shape()[d];
         }
         Tensor[] inputs = tensors.toArray(new Tensor[0]);

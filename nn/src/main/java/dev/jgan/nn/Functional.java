@@ -25,9 +25,12 @@ public final class Functional {
         return call(module, replacements, () -> module.forward(x));
     }
 
+    /** A substitution to undo: {@code owner}'s tensor {@code name} was {@code previous}. */
+    private record Swapped(Module owner, String name, Tensor previous) {}
+
     /** Runs {@code body} (any use of the module) with the substitutions in place. */
     public static <R> R call(Module module, Map<String, Tensor> replacements, Supplier<R> body) {
-        Deque<Object[]> undo = new ArrayDeque<>();
+        Deque<Swapped> undo = new ArrayDeque<>();
         try {
             for (Map.Entry<String, Tensor> e : replacements.entrySet()) {
                 String key = e.getKey();
@@ -36,7 +39,7 @@ public final class Functional {
                 String local = key.substring(dot + 1);
                 Tensor value = e.getValue();
                 Tensor old = owner.swap(local, value);
-                undo.push(new Object[] {owner, local, old});
+                undo.push(new Swapped(owner, local, old));
                 if (!Arrays.equals(old.shape(), value.shape()))
                     throw new IllegalArgumentException("Functional.call: replacement for '" + key + "' has shape " + Shape.str(value.shape())
                             + " but the module's tensor has shape " + Shape.str(old.shape()));
@@ -44,8 +47,8 @@ public final class Functional {
             return body.get();
         } finally {
             while (!undo.isEmpty()) {
-                Object[] u = undo.pop();
-                ((Module) u[0]).swap((String) u[1], (Tensor) u[2]);
+                Swapped u = undo.pop();
+                u.owner().swap(u.name(), u.previous());
             }
         }
     }

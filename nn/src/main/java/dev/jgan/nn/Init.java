@@ -129,11 +129,7 @@ public final class Init {
 
     /** The stored weight of a layer: {@code weight}, or {@code weight_orig} under spectral norm. */
     private static Tensor weightOf(Module m) {
-        try {
-            return m.parameter("weight");
-        } catch (IllegalArgumentException e) {
-            return m.parameter("weight_orig");
-        }
+        return m.parameter(m.hasTensor("weight_orig") ? "weight_orig" : "weight");
     }
 
     /** PyTorch's {@code calculate_gain}: linear, conv*, sigmoid 1; tanh 5/3; relu sqrt 2; leaky_relu sqrt(2/(1+a^2)); selu 3/4. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,24 +182,55 @@ public abstract class Module {
         return m;
     }
 
-    /** Every parameter under its dotted name, in state-dict order. */
+    /**
+     * Every parameter under its dotted name, in state-dict order. A tensor reachable under several names (a
+     * module registered twice, a shared parameter) appears once, under its first name, as PyTorch's
+     * {@code named_parameters()}.
+     */
     public final Map<String, Tensor> namedParameters() {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Module> m : prefixes().entrySet())
-            for (Map.Entry<String, Tensor> e : m.getValue().parameters.entrySet()) out.put(m.getKey() + e.getKey(), e.getValue());
-        return out;
+        return unique(entries(), true);
     }
 
-    /** Every parameter, in {@link #namedParameters()} order; the list an optimizer takes. */
+    /** Every parameter, in {@link #namedParameters()} order, each once; the list an optimizer takes. */
     public final List<Tensor> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** Every buffer (persistent or not) under its dotted name. */
+    /** Every buffer (persistent or not) under its dotted name, each tensor once (under its first name). */
     public final Map<String, Tensor> namedBuffers() {
+        return unique(entries(), false);
+    }
+
+    /** One stored tensor of some module in the tree, under its dotted name. */
+    private record Entry(String name, Module owner, String local, Tensor tensor, boolean parameter) {
+        boolean persistent() {
+            return parameter || !owner.nonPersistent.contains(local);
+        }
+
+        DType dtype() {
+            return parameter ? DType.F32 : owner.bufferDTypes.get(local);
+        }
+    }
+
+    /** Every parameter and buffer of every module under its dotted name, in state-dict order, duplicates included. */
+    private List<Entry> entries() {
+        List<Entry> out = new ArrayList<>();
+        for (Map.Entry<String, Module> m : prefixes().entrySet()) {
+            Module mod = m.getValue();
+            for (Map.Entry<String, Tensor> e : mod.parameters.entrySet())
+                out.add(new Entry(m.getKey() + e.getKey(), mod, e.getKey(), e.getValue(), true));
+            for (Map.Entry<String, Tensor> e : mod.buffers.entrySet())
+                out.add(new Entry(m.getKey() + e.getKey(), mod, e.getKey(), e.getValue(), false));
+        }
+        return out;
+    }
+
+    /** The parameters (or buffers) among {@code entries}, each tensor once under its first name. */
+    private static Map<String, Tensor> unique(List<Entry> entries, boolean parameters) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Module> m : prefixes().entrySet())
-            for (Map.Entry<String, Tensor> e : m.getValue().buffers.entrySet()) out.put(m.getKey() + e.getKey(), e.getValue());
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Entry e : entries)
+            if (e.parameter() == parameters && seen.add(e.tensor())) out.put(e.name(), e.tensor());
         return out;
     }
 
@@ -229,28 +261,19 @@ public abstract class Module {
 
     /**
      * Parameters and persistent buffers under their dotted names, as detached tensors sharing the live
-     * values (copy them to keep a snapshot).
+     * values (copy them to keep a snapshot). A tensor reachable under two names is listed under both, as
+     * PyTorch's {@code state_dict()}.
      */
     public final Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Module> m : prefixes().entrySet()) {
-            Module mod = m.getValue();
-            for (Map.Entry<String, Tensor> e : mod.parameters.entrySet()) out.put(m.getKey() + e.getKey(), e.getValue().detach());
-            for (Map.Entry<String, Tensor> e : mod.buffers.entrySet())
-                if (!mod.nonPersistent.contains(e.getKey())) out.put(m.getKey() + e.getKey(), e.getValue().detach());
-        }
+        for (Entry e : entries()) if (e.persistent()) out.put(e.name(), e.tensor().detach());
         return out;
     }
 
     /** The checkpoint dtype of each {@link #stateDict()} entry: F32 except buffers registered otherwise. */
     public final Map<String, DType> stateDictDTypes() {
         Map<String, DType> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Module> m : prefixes().entrySet()) {
-            Module mod = m.getValue();
-            for (String k : mod.parameters.keySet()) out.put(m.getKey() + k, DType.F32);
-            for (String k : mod.buffers.keySet())
-                if (!mod.nonPersistent.contains(k)) out.put(m.getKey() + k, mod.bufferDTypes.get(k));
-        }
+        for (Entry e : entries()) if (e.persistent()) out.put(e.name(), e.dtype());
         return out;
     }
 
@@ -262,43 +285,47 @@ public abstract class Module {
      * @return the missing and unexpected keys (both empty after a strict load)
      */
     public final LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
-        Map<String, Tensor> own = stateDict();
+        return loadStateDict(state, Map.of(), strict, "state dict");
+    }
+
+    /**
+     * {@link #loadStateDict(Map, boolean)} for values read from {@code source} (named in errors, e.g. a file),
+     * where {@code storedDTypes} gives the element type each entry had there ("F32", "I64", ... as safetensors
+     * names them; entries it does not name count as the module's own type). A dtype that differs from
+     * {@link #stateDictDTypes()} fails like a shape mismatch. Every problem is reported in one message, one
+     * line per key: {@code key: <source> shape [..] dtype .., module shape [..] dtype ..}.
+     */
+    public final LoadResult loadStateDict(Map<String, Tensor> state, Map<String, String> storedDTypes, boolean strict, String source) {
+        Map<String, Entry> byName = new LinkedHashMap<>();
+        for (Entry e : entries()) if (e.persistent()) byName.put(e.name(), e);
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), mismatched = new ArrayList<>();
-        for (String k : own.keySet()) if (!state.containsKey(k)) missing.add(k);
+        for (String k : byName.keySet()) if (!state.containsKey(k)) missing.add(k);
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
-            Tensor mine = own.get(e.getKey());
-            if (mine == null) unexpected.add(e.getKey());
-            else if (!Arrays.equals(mine.shape(), e.getValue().shape()))
-                mismatched.add(e.getKey() + ": checkpoint " + Shape.str(e.getValue().shape()) + ", module " + Shape.str(mine.shape()));
+            Entry mine = byName.get(e.getKey());
+            if (mine == null) {
+                unexpected.add(e.getKey());
+                continue;
+            }
+            String want = mine.dtype().name(), got = storedDTypes.getOrDefault(e.getKey(), want);
+            int[] shape = e.getValue().shape(), ownShape = mine.tensor().shape();
+            if (!Arrays.equals(shape, ownShape) || !got.equals(want))
+                mismatched.add(e.getKey() + ": " + source + " shape " + Shape.str(shape) + " dtype " + got + ", module shape " + Shape.str(ownShape) + " dtype " + want);
         }
         LoadResult result = new LoadResult(missing, unexpected);
         if (!mismatched.isEmpty() || (strict && !result.isClean())) {
-            StringBuilder sb = new StringBuilder("loadStateDict into ").append(describe()).append(" failed:");
-            if (!mismatched.isEmpty()) sb.append("\n  shape mismatches: ").append(String.join("; ", mismatched));
-            if (strict && !missing.isEmpty()) sb.append("\n  missing keys: ").append(missing);
-            if (strict && !unexpected.isEmpty()) sb.append("\n  unexpected keys: ").append(unexpected);
+            StringBuilder sb = new StringBuilder(source).append(" does not match ").append(describe()).append(':');
+            for (String m : mismatched) sb.append("\n  ").append(m);
+            if (strict && !missing.isEmpty()) sb.append("\n  missing from the ").append(source).append(": ").append(missing);
+            if (strict && !unexpected.isEmpty()) sb.append("\n  not in the module: ").append(unexpected);
             throw new IllegalArgumentException(sb.toString());
         }
-        Map<String, Tensor> live = liveState();
         try (GradMode.Scope s = GradMode.noGrad()) {
             for (Map.Entry<String, Tensor> e : state.entrySet()) {
-                Tensor target = live.get(e.getKey());
-                if (target != null) target.copyInPlace(e.getValue());
+                Entry target = byName.get(e.getKey());
+                if (target != null) target.tensor().copyInPlace(e.getValue()); // the live tensor, not a detached view
             }
         }
         return result;
-    }
-
-    /** The state-dict entries as the live tensors themselves (not detached views), for in-place loading. */
-    private Map<String, Tensor> liveState() {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Module> m : prefixes().entrySet()) {
-            Module mod = m.getValue();
-            for (Map.Entry<String, Tensor> e : mod.parameters.entrySet()) out.put(m.getKey() + e.getKey(), e.getValue());
-            for (Map.Entry<String, Tensor> e : mod.buffers.entrySet())
-                if (!mod.nonPersistent.contains(e.getKey())) out.put(m.getKey() + e.getKey(), e.getValue());
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- substitution (for Functional.call)

@@ -50,10 +50,10 @@ public final class SpectralNorm {
      * normalised Gaussian vectors from {@code rng}. Returns the layer.
      */
     public static <M extends Module> M apply(M layer, String name, int iterations, float eps, Rng rng) {
-        if (iterations < 0) throw new IllegalArgumentException("SpectralNorm: iterations must be >= 0, got " + iterations);
+        if (iterations < 1) throw new IllegalArgumentException("SpectralNorm: iterations must be >= 1 (as PyTorch's n_power_iterations), got " + iterations);
         if (layer.hasTensor(name + "_orig"))
             throw new IllegalArgumentException("SpectralNorm: " + layer.describe() + " already has spectral norm on '" + name + "'");
-        int dim = layer instanceof ConvTranspose2d ? 1 : 0;
+        int dim = rowDim(layer);
         Tensor w = layer.removeParameter(name);
         if (w.dim() == 0) throw new IllegalArgumentException("SpectralNorm: weight '" + name + "' of " + layer.describe() + " is a scalar");
         SpectralNorm sn = new SpectralNorm(name, dim, iterations, eps);
@@ -82,7 +82,7 @@ public final class SpectralNorm {
     public static float sigma(Module layer, String name) {
         try (GradMode.Scope s = GradMode.noGrad()) {
             Tensor w = layer.tensor(name + "_orig");
-            return sigmaOf(asMatrix(w, layer instanceof ConvTranspose2d ? 1 : 0), layer.tensor(name + "_u"), layer.tensor(name + "_v")).item();
+            return sigmaOf(asMatrix(w, rowDim(layer)), layer.tensor(name + "_u"), layer.tensor(name + "_v")).item();
         }
     }
 
@@ -91,7 +91,7 @@ public final class SpectralNorm {
         Tensor w = layer.tensor(name + "_orig");
         Tensor u = layer.tensor(name + "_u"), v = layer.tensor(name + "_v");
         Tensor mat = asMatrix(w, dim);                                  // [rows, cols]
-        if (layer.isTraining() && iterations > 0) powerIterate(mat.detach().toArray(), mat.size(0), mat.size(1), u, v);
+        if (layer.isTraining()) powerIterate(mat.detach().toArray(), mat.size(0), mat.size(1), u, v);
         Tensor sigma = sigmaOf(mat, u.copy(), v.copy());
         return w.div(sigma);
     }
@@ -99,6 +99,11 @@ public final class SpectralNorm {
     /** u^T (W v), differentiable in W. */
     private static Tensor sigmaOf(Tensor mat, Tensor u, Tensor v) {
         return u.mul(mat.matmul(v)).sum();
+    }
+
+    /** The weight dimension that becomes the matrix rows: the output channels, dimension 1 for ConvTranspose2d. */
+    private static int rowDim(Module layer) {
+        return layer instanceof ConvTranspose2d ? 1 : 0;
     }
 
     /** The weight as [size(dim), rest]; dim 1 is moved to the front first. */

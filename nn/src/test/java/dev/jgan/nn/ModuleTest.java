@@ -13,6 +13,8 @@ import dev.jgan.nn.layers.ConvTranspose2d;
 import dev.jgan.nn.layers.Dropout;
 import dev.jgan.nn.layers.Linear;
 import dev.jgan.nn.layers.ReLU;
+import dev.jgan.nn.layers.Tanh;
+import dev.jgan.nn.optim.Adam;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -88,7 +90,7 @@ class ModuleTest {
         partial.remove("0.bias");
         partial.put("2.weight", Tensor.ones(1));
         assertThatThrownBy(() -> b.loadStateDict(partial, true))
-                .hasMessageContaining("missing keys: [0.bias]").hasMessageContaining("unexpected keys: [2.weight]");
+                .hasMessageContaining("missing from the state dict: [0.bias]").hasMessageContaining("not in the module: [2.weight]");
         LoadResult loose = b.loadStateDict(partial, false);
         assertThat(loose.missingKeys()).containsExactly("0.bias");
         assertThat(loose.unexpectedKeys()).containsExactly("2.weight");
@@ -98,8 +100,21 @@ class ModuleTest {
         float before = b.stateDict().get("0.bias").get(0);
         wrongShape.put("0.bias", Tensor.full(99f, 3));
         assertThatThrownBy(() -> b.loadStateDict(wrongShape, false))
-                .hasMessageContaining("0.weight: checkpoint [2, 3], module [3, 2]");
+                .hasMessageContaining("0.weight: state dict shape [2, 3] dtype F32, module shape [3, 2] dtype F32");
         assertThat(b.stateDict().get("0.bias").get(0)).as("nothing loaded after a failure").isEqualTo(before);
+    }
+
+    @Test
+    void aModuleRegisteredTwiceListsItsParametersOnce() {
+        Linear shared = new Linear(2, 2, new Rng(9));
+        Sequential twice = new Sequential(shared, new Tanh(), shared);
+        assertThat(twice.namedParameters().keySet()).containsExactly("0.weight", "0.bias");
+        assertThat(twice.parameters()).hasSize(2);
+        assertThat(twice.stateDict().keySet()).containsExactly("0.weight", "0.bias", "2.weight", "2.bias"); // as PyTorch's state_dict
+        Adam adam = new Adam(twice.parameters(), 0.1f);              // no "appears twice"
+        twice.forward(Tensor.ones(1, 2)).sum().backward();
+        adam.step();
+        assertThat(twice.stateDict().get("2.weight").toArray()).containsExactly(shared.parameter("weight").toArray());
     }
 
     @Test

@@ -89,14 +89,24 @@ class SpectralNormTest {
     void evalModeLeavesUAndVUntouched() {
         Conv2d c = SpectralNorm.apply(new Conv2d(2, 3, 3, 1, 1, rng), rng);
         Tensor x = Tensor.randn(rng, 1, 2, 4, 4);
-        float[] u0 = c.buffer("weight_u").toArray();
+        float[] u0 = c.buffer("weight_u").toArray(), v0 = c.buffer("weight_v").toArray();
         c.forward(x);
-        float[] u1 = c.buffer("weight_u").toArray();
+        float[] u1 = c.buffer("weight_u").toArray(), v1 = c.buffer("weight_v").toArray();
         assertThat(u1).isNotEqualTo(u0);
+        assertThat(v1).isNotEqualTo(v0);
         c.eval();
         c.forward(x);
         c.forward(x);
         assertThat(c.buffer("weight_u").toArray()).containsExactly(u1);
+        assertThat(c.buffer("weight_v").toArray()).containsExactly(v1);
+    }
+
+    @Test
+    void zeroPowerIterationsAreRefused() {
+        Linear l = new Linear(3, 2, rng);
+        assertThatThrownBy(() -> SpectralNorm.apply(l, "weight", 0, 1e-12f, rng))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("iterations must be >= 1");
+        assertThat(l.hasTensor("weight_orig")).isFalse();
     }
 
     @Test

@@ -34,9 +34,18 @@ public final class MinibatchDiscrimination extends Module {
         Tensor m = x.matmul(tensor("T")).reshape(n, kernels, kernelDim);           // [N, B, C]
         Tensor diff = m.unsqueeze(1).sub(m.unsqueeze(0));                           // [N, N, B, C]: M_i - M_j
         Tensor c = diff.abs().sum(3, false).neg().exp();                            // [N, N, B]
-        // NOTE: the j = i term is exp(0) = 1 for every sample; it is removed so a batch of one gives 0.
-        Tensor o = c.sum(1, false).sub(1f);                                        // [N, B]
+        // NOTE: the j = i term is exp(0) = 1; it is masked out before the sum, not subtracted after it:
+        // 1 + exp(-20) - 1 is 0 in float32, and the feature would vanish for every well-separated batch.
+        Tensor o = c.mul(offDiagonal(n)).sum(1, false);                           // [N, B]
         return Tensor.concat(List.of(x, o), 1);
+    }
+
+    /** [N, N, 1]: 0 on the diagonal, 1 elsewhere; a constant, so it never requires grad. */
+    private static Tensor offDiagonal(int n) {
+        float[] mask = new float[n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) mask[i * n + j] = i == j ? 0f : 1f;
+        return Tensor.of(mask, n, n, 1);
     }
 
     @Override

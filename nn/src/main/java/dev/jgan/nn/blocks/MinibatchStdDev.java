@@ -3,13 +3,16 @@ package dev.jgan.nn.blocks;
 import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.nn.Module;
+import java.util.List;
 
 /**
  * Minibatch standard deviation (Karras et al., 2018, ProGAN): the batch is split into groups of
  * {@code groupSize} samples; for each position in a group the standard deviation of every feature over the
  * group, averaged over features, is appended to each sample as one extra constant channel. A discriminator
  * so sees how varied a batch is, which discourages mode collapse. [N, C, H, W] -> [N, C + 1, H, W].
- * Sample n belongs to group n / (N / G) at slot n mod (N / G), as in the reference implementation.
+ * With M = N / G groups, the batch is viewed as [G, M, ...] and statistics are taken over the first axis: group
+ * m pools the G samples with the same n mod M (samples m, m + M, m + 2M, ...), and sample n gets the value
+ * of group n mod M, as in the reference implementation.
  */
 public final class MinibatchStdDev extends Module {
     private final int groupSize;
@@ -36,7 +39,7 @@ public final class MinibatchStdDev extends Module {
         Tensor std = grouped.variance(new int[] {0}, false, 0).add(eps).sqrt();    // [M, C, H, W] over the group
         Tensor stat = std.mean(new int[] {1, 2, 3}, false);                         // [M]
         Tensor channel = stat.reshape(1, m, 1, 1, 1).expand(g, m, 1, h, w).reshape(n, 1, h, w); // sample g M + j gets stat[j]
-        return Tensor.concat(java.util.List.of(x, channel), 1);
+        return Tensor.concat(List.of(x, channel), 1);
     }
 
     @Override

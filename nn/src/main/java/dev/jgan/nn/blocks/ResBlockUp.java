@@ -57,6 +57,8 @@ public final class ResBlockUp extends Module {
 
     /** The block on x [N, in, H, W] with class labels for conditional batch norm -> [N, out, 2H, 2W] (or H, W). */
     public Tensor forward(Tensor x, int[] labels) {
+        if (norm == Norm.CONDITIONAL && labels == null)
+            throw new IllegalArgumentException(describe() + ": conditional block needs class labels, got null");
         Tensor h = conv1.forward(up(normalize(bn1, x, labels).relu()));
         h = conv2.forward(normalize(bn2, h, labels).relu());
         Tensor sc = shortcut == null ? x : shortcut.forward(up(x));

@@ -1,6 +1,5 @@
 package dev.jgan.nn.io;
 
-import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.nn.DType;
 import dev.jgan.nn.LoadResult;
@@ -8,10 +7,7 @@ import dev.jgan.nn.Module;
 import dev.jgan.nn.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,31 +38,13 @@ public final class Checkpoint {
      */
     public static LoadResult load(Module module, Path path, boolean strict) throws IOException {
         SafeTensorsFile file = SafeTensorsReader.read(path);
-        Map<String, Tensor> own = module.stateDict();
-        Map<String, DType> dtypes = module.stateDictDTypes();
-        List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), problems = new ArrayList<>();
-        for (String k : own.keySet()) if (!file.entries().containsKey(k)) missing.add(k);
-        for (Map.Entry<String, SafeTensorsFile.Entry> e : file.entries().entrySet()) {
-            String k = e.getKey();
-            Tensor mine = own.get(k);
-            if (mine == null) {
-                unexpected.add(k);
-                continue;
-            }
-            SafeTensorsFile.Entry f = e.getValue();
-            if (!Arrays.equals(f.shape(), mine.shape()))
-                problems.add(k + ": shape " + Shape.str(f.shape()) + " in the file, " + Shape.str(mine.shape()) + " in the module");
-            String want = dtypes.get(k).name();
-            if (!f.dtype().name().equals(want)) problems.add(k + ": dtype " + f.dtype() + " in the file, " + want + " in the module");
+        Map<String, String> stored = new LinkedHashMap<>();
+        for (Map.Entry<String, SafeTensorsFile.Entry> e : file.entries().entrySet()) stored.put(e.getKey(), e.getValue().dtype().name());
+        try {
+            return module.loadStateDict(file.tensors(), stored, strict, "file");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("checkpoint " + path + ": " + e.getMessage(), e);
         }
-        if (!problems.isEmpty() || (strict && (!missing.isEmpty() || !unexpected.isEmpty()))) {
-            StringBuilder sb = new StringBuilder("checkpoint ").append(path).append(" does not match the module:");
-            for (String p : problems) sb.append("\n  ").append(p);
-            if (strict && !missing.isEmpty()) sb.append("\n  missing from the file: ").append(missing);
-            if (strict && !unexpected.isEmpty()) sb.append("\n  not in the module: ").append(unexpected);
-            throw new IllegalArgumentException(sb.toString());
-        }
-        return module.loadStateDict(file.tensors(), false);
     }
 
     /** Saves an optimizer's state ({@link Optimizer#stateDict()}) atomically; with the module's checkpoint it resumes a run exactly. */

@@ -119,19 +119,34 @@ final class Json {
                 case 'r': sb.append('\r'); break;
                 case 't': sb.append('\t'); break;
                 case 'u': {
-                    if (pos + 4 > s.length()) throw error("truncated \\u escape");
-                    int cp = 0;
-                    for (int i = 0; i < 4; i++) {
-                        int d = Character.digit(s.charAt(pos++), 16);
-                        if (d < 0) throw error("invalid \\u escape");
-                        cp = cp * 16 + d;
+                    char u = hex4();
+                    if (Character.isLowSurrogate(u)) throw error("\\u escape of a low surrogate without a high one before it");
+                    sb.append(u);
+                    if (Character.isHighSurrogate(u)) {
+                        if (!s.startsWith("\\u", pos)) throw error("\\u escape of a high surrogate not followed by a \\u low surrogate");
+                        pos += 2;
+                        char low = hex4();
+                        if (!Character.isLowSurrogate(low)) throw error("\\u escape of a high surrogate not followed by a low surrogate");
+                        sb.append(low);
                     }
-                    sb.append((char) cp);
                     break;
                 }
                 default: throw error("invalid escape '\\" + printable(e) + "'");
             }
         }
+    }
+
+    /** The four hex digits after "\\u" as a UTF-16 unit. Only ASCII [0-9a-fA-F]: Character.digit would take fullwidth digits. */
+    private char hex4() throws SafeTensorsFormatException {
+        if (pos + 4 > s.length()) throw error("truncated \\u escape");
+        int cp = 0;
+        for (int i = 0; i < 4; i++) {
+            char c = s.charAt(pos++);
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (d < 0) throw error("invalid \\u escape: '" + printable(c) + "' is not a hex digit");
+            cp = cp * 16 + d;
+        }
+        return (char) cp;
     }
 
     private Object number() throws SafeTensorsFormatException {

@@ -9,4 +9,8 @@ public final class SafeTensorsFormatException extends IOException {
     public SafeTensorsFormatException(String message) {
         super(message);
     }
+
+    public SafeTensorsFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

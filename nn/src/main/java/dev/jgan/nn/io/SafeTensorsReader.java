@@ -1,5 +1,6 @@
 package dev.jgan.nn.io;
 
+import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -51,7 +52,7 @@ public final class SafeTensorsReader {
                 }
             });
         } catch (SafeTensorsFormatException e) {
-            throw new SafeTensorsFormatException(path + ": " + e.getMessage());
+            throw new SafeTensorsFormatException(path + ": " + e.getMessage(), e);
         }
     }
 
@@ -174,7 +175,7 @@ public final class SafeTensorsReader {
             throw bad("entry '" + name + "' has a byte size that overflows 64 bits");
         }
         if (end - begin != bytes)
-            throw bad("entry '" + name + "' of dtype " + dtype + " and shape " + java.util.Arrays.toString(shape) + " needs " + bytes
+            throw bad("entry '" + name + "' of dtype " + dtype + " and shape " + Shape.str(shape) + " needs " + bytes
                     + " bytes but data_offsets [" + begin + ", " + end + "] span " + (end - begin));
         return new Item(name, dtype, shape, begin, end);
     }

@@ -18,10 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes safetensors files as the reference implementation does: entries sorted by dtype (larger first in
@@ -30,7 +34,9 @@ import java.util.Map;
  * padded with spaces to a multiple of 8 bytes; data little-endian.
  *
  * <p>A file is written atomically: into a temporary file in the same directory, forced to disk, then renamed
- * over the target. A crash or error part-way leaves the previous file as it was.
+ * over the target. A crash or error part-way leaves the previous file as it was. On POSIX file systems the
+ * file keeps the permissions of the one it replaces, and a new one gets rw-r--r--. Where the file system
+ * cannot rename atomically, a plain move is used and one warning is logged (System.Logger).
  */
 public final class SafeTensorsWriter {
     private SafeTensorsWriter() {}
@@ -62,7 +68,9 @@ public final class SafeTensorsWriter {
         Path dir = abs.getParent();
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         boolean done = false;
+        Throwable failure = null;
         try {
+            copyPermissions(abs, tmp);
             try (WritableByteChannel ch = opener.open(tmp)) {
                 writeAll(ch, header);
                 for (Item it : items) writeData(ch, it);
@@ -71,13 +79,42 @@ public final class SafeTensorsWriter {
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
+                if (!warnedNonAtomic.getAndSet(true))
+                    LOG.log(System.Logger.Level.WARNING, "safetensors: this file system cannot rename atomically (" + dir
+                            + "); checkpoints are replaced with a plain move, which a crash can interrupt");
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
             done = true;
             syncDirectory(dir);
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
         } finally {
-            if (!done) Files.deleteIfExists(tmp);
+            if (!done) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException | RuntimeException cleanup) {
+                    if (failure == null) throw cleanup;
+                    failure.addSuppressed(cleanup); // the write's own error is the one to report
+                }
+            }
         }
+    }
+
+    private static final System.Logger LOG = System.getLogger(SafeTensorsWriter.class.getName());
+    private static final AtomicBoolean warnedNonAtomic = new AtomicBoolean();
+
+    /** rw-r--r--: what a new checkpoint gets (createTempFile alone would leave it private, 0600). */
+    private static final Set<PosixFilePermission> NEW_FILE = PosixFilePermissions.fromString("rw-r--r--");
+
+    /**
+     * Gives the temporary file the permissions the target should end with: those of the file it replaces, else
+     * rw-r--r--. Only on file systems with POSIX attributes; elsewhere the platform's defaults stay.
+     */
+    private static void copyPermissions(Path target, Path tmp) throws IOException {
+        if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) return;
+        Set<PosixFilePermission> perms = Files.exists(target) ? Files.getPosixFilePermissions(target) : NEW_FILE;
+        Files.setPosixFilePermissions(tmp, perms);
     }
 
     /** The whole file as bytes (tests, fuzz seeds). */
@@ -101,7 +138,7 @@ public final class SafeTensorsWriter {
                 for (float v : e.getValue().toArray())
                     if (v != Math.rint(v) || Math.abs(v) >= 0x1p63f)
                         throw new IllegalArgumentException("safetensors: tensor '" + name + "' is written as I64 but holds the non-integer " + v);
-            items.add(new Item(name, utf8(name), e.getValue(), fd));
+            items.add(new Item(name, utf8(name, "tensor name"), e.getValue(), fd));
         }
         // The reference order: larger dtype first, then name by UTF-8 bytes.
         items.sort((a, b) -> a.dtype() != b.dtype() ? b.dtype().compareTo(a.dtype()) : Arrays.compareUnsigned(a.nameUtf8(), b.nameUtf8()));
@@ -114,6 +151,8 @@ public final class SafeTensorsWriter {
             sb.append("\"__metadata__\":{");
             boolean first = true;
             for (Map.Entry<String, String> e : metadata.entrySet()) {
+                utf8(e.getKey(), "metadata key");
+                utf8(e.getValue(), "value of metadata key '" + e.getKey() + "'");
                 if (!first) sb.append(',');
                 first = false;
                 Json.writeString(sb, e.getKey());
@@ -134,7 +173,7 @@ public final class SafeTensorsWriter {
             offset += bytes;
         }
         sb.append('}');
-        byte[] json = utf8(sb.toString());
+        byte[] json = utf8(sb.toString(), "header");
         int padded = (json.length + 7) / 8 * 8; // 8 + N stays a multiple of 8, so the data is aligned
         byte[] out = new byte[8 + padded];
         ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
@@ -165,9 +204,15 @@ public final class SafeTensorsWriter {
         while (buf.hasRemaining()) ch.write(buf);
     }
 
-    private static byte[] utf8(String s) throws CharacterCodingException {
-        ByteBuffer b = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(s));
+    /** s as UTF-8; a string UTF-8 cannot encode (an unpaired surrogate) is refused, naming {@code what} it is. */
+    private static byte[] utf8(String s, String what) {
+        ByteBuffer b;
+        try {
+            b = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(s));
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("safetensors: " + what + " '" + s + "' is not valid Unicode (an unpaired surrogate?)", e);
+        }
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;

@@ -5,6 +5,7 @@ import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.nn.DType;
 import dev.jgan.nn.Module;
+import java.util.Arrays;
 
 /**
  * Batch normalisation over every axis but the channel axis 1 (Ioffe and Szegedy, 2015), with PyTorch's
@@ -14,12 +15,19 @@ import dev.jgan.nn.Module;
  * <p>Training normalises with the batch mean and the biased batch variance and updates
  * {@code running = (1 - momentum) running + momentum batch}, using the unbiased variance for
  * {@code running_var}, as PyTorch. Evaluation normalises with the running statistics.
+ *
+ * <p>{@code num_batches_tracked}: the true count lives in a long field and is mirrored into the float32
+ * buffer after every update, so the in-memory count never loses a batch. The buffer (and so a checkpoint,
+ * which writes it as int64) is exact up to 2^24 = 16,777,216 batches and rounded beyond. A value written
+ * into the buffer from outside (a state-dict load, a snapshot restore) is adopted by the next update.
  */
 public abstract class BatchNorm extends Module {
     private final int features;
     private final float eps;
     private final float momentum;
     private final boolean trackRunningStats;
+    // Invariant: the buffer holds (float) batchesTracked unless it was written from outside since the last update.
+    private long batchesTracked;
 
     protected BatchNorm(int features, float eps, float momentum, boolean affine, boolean trackRunningStats) {
         if (features <= 0 || !(eps > 0) || !(momentum >= 0 && momentum <= 1))
@@ -50,7 +58,7 @@ public abstract class BatchNorm extends Module {
         int[] axes = new int[x.dim() - 1];                    // every axis but 1
         for (int i = 0, j = 0; i < x.dim(); i++) if (i != 1) axes[j++] = i;
         int[] bshape = new int[x.dim()];                      // [1, C, 1, ...] broadcasts a per-channel vector
-        java.util.Arrays.fill(bshape, 1);
+        Arrays.fill(bshape, 1);
         bshape[1] = features;
         Tensor mean, var;
         if (isTraining() || !trackRunningStats) {
@@ -75,8 +83,17 @@ public abstract class BatchNorm extends Module {
             Tensor unbiased = var.detach().reshape(features).mul((float) count / (count - 1));
             rm.copyInPlace(rm.mul(1f - momentum).add(mean.detach().reshape(features).mul(momentum)));
             rv.copyInPlace(rv.mul(1f - momentum).add(unbiased.mul(momentum)));
-            nbt.copyInPlace(nbt.add(1f));
+            batchesTracked = numBatchesTracked() + 1;
+            nbt.fillInPlace((float) batchesTracked);
         }
+    }
+
+    /** Batches seen in training mode, exact beyond the 2^24 the float32 buffer holds exactly. */
+    public long numBatchesTracked() {
+        if (!trackRunningStats) return 0;
+        float stored = tensor("num_batches_tracked").item();
+        if (stored != (float) batchesTracked) batchesTracked = (long) stored; // loaded or restored from outside
+        return batchesTracked;
     }
 
     public int numFeatures() {

@@ -30,6 +30,7 @@ public final class ConditionalBatchNorm2d extends Module {
 
     /** x [N, C, H, W] normalised, then scaled and shifted by the parameters of class labels[n]. */
     public Tensor forward(Tensor x, int[] labels) {
+        if (labels == null) throw new IllegalArgumentException(describe() + ": class labels are required (got null)");
         if (x.dim() != 4 || labels.length != x.size(0))
             throw new IllegalArgumentException(describe() + ": input " + Shape.str(x.shape()) + " needs one label per sample, got " + labels.length);
         Tensor y = bn.forward(x);

@@ -1,32 +1,75 @@
 package dev.jgan.nn.layers;
 
+import dev.jgan.autodiff.GradMode;
 import dev.jgan.autodiff.Rng;
 import dev.jgan.autodiff.Tensor;
+import dev.jgan.nn.DType;
 import dev.jgan.nn.Module;
 
 /**
  * In training, zeroes each element with probability p and scales the rest by 1/(1-p) (inverted dropout,
- * as PyTorch); the identity in evaluation. Masks come from the generator given at construction, so a run
- * is reproducible.
+ * as PyTorch); the identity in evaluation.
+ *
+ * <p>The randomness is checkpointable: a seed drawn once from the generator given at construction and the
+ * number of training forwards so far are persistent buffers, and the mask of forward k comes from a
+ * generator seeded by (seed, k) alone. Saving and loading the state dict (or an optimizer snapshot that
+ * includes this module) therefore resumes the very same mask sequence. Buffers (I64 in checkpoints):
+ * {@code seed} [4], the 64-bit seed as four 16-bit parts, and {@code forwards} [2], the count as high and low
+ * 24-bit parts; every part is an integer below 2^24, so each is exact in float32 memory and the count is
+ * exact up to 2^48 forwards.
  */
 public final class Dropout extends Module {
+    private static final long LOW24 = (1L << 24) - 1;
+
     private final float p;
-    private final Rng rng;
 
     public Dropout(float p, Rng rng) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("Dropout: p must be in [0, 1], got " + p);
         this.p = p;
-        this.rng = rng;
+        long seed = rng.nextLong();
+        float[] parts = new float[4];
+        for (int i = 0; i < 4; i++) parts[i] = (seed >>> (16 * i)) & 0xffff;
+        registerBuffer("seed", Tensor.of(parts, 4), true, DType.I64);
+        registerBuffer("forwards", Tensor.zeros(2), true, DType.I64);
     }
 
     @Override
     public Tensor forward(Tensor x) {
         if (!isTraining() || p == 0f) return x;
+        Rng rng = new Rng(maskSeed(seed(), countAndIncrement()));
         if (p == 1f) return x.mul(0f);
         float[] mask = new float[x.numel()];
         float scale = 1f / (1f - p);
         for (int i = 0; i < mask.length; i++) mask[i] = rng.nextFloat() < p ? 0f : scale;
         return x.mul(Tensor.of(mask, x.shape()));
+    }
+
+    /** The seed, reassembled from its four 16-bit parts. */
+    private long seed() {
+        float[] parts = tensor("seed").toArray();
+        long seed = 0;
+        for (int i = 0; i < 4; i++) seed |= ((long) parts[i] & 0xffff) << (16 * i);
+        return seed;
+    }
+
+    /** The number of training forwards before this one; stores that number plus one. */
+    private long countAndIncrement() {
+        Tensor t = tensor("forwards");
+        float[] parts = t.toArray();
+        long count = ((long) parts[0] << 24) | (long) parts[1];
+        long next = count + 1;
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            t.copyInPlace(Tensor.of(new float[] {next >>> 24, next & LOW24}, 2));
+        }
+        return count;
+    }
+
+    /** SplitMix64's finaliser over seed + k * golden ratio: distinct, well-mixed seeds for consecutive forwards. */
+    static long maskSeed(long seed, long k) {
+        long z = seed + k * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.jgan.nn.layers;
 
 import dev.jgan.autodiff.Linalg;
 import dev.jgan.autodiff.Rng;
+import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.nn.Init;
 import dev.jgan.nn.Module;
@@ -31,7 +32,7 @@ public final class Linear extends Module {
     @Override
     public Tensor forward(Tensor x) {
         if (x.dim() == 0 || x.size(-1) != in)
-            throw new IllegalArgumentException(describe() + ": input " + java.util.Arrays.toString(x.shape()) + " must end in size " + in);
+            throw new IllegalArgumentException(describe() + ": input " + Shape.str(x.shape()) + " must end in size " + in);
         Tensor y = Linalg.matmul(x, tensor("weight"), false, true); // [..., in] @ [out, in]^T -> [..., out]
         return hasTensor("bias") ? y.add(tensor("bias")) : y;
     }

@@ -2,10 +2,11 @@ package dev.jgan.nn.optim;
 
 import dev.jgan.autodiff.Tensor;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Adam (Kingma and Ba, 2015) with optional L2 weight decay and AMSGrad (Reddi et al., 2018), exactly
- * PyTorch's rule at step t:
+ * Adam (Kingma and Ba, 2015) with optional L2 weight decay and AMSGrad (Reddi et al., 2018), the
+ * formula of PyTorch's rule at step t (float32 results agree with PyTorch's to rounding, not bitwise):
  * <pre>
  *   g = grad + weightDecay p
  *   m = beta1 m + (1 - beta1) g;   v = beta2 v + (1 - beta2) g^2;   vmax = max(vmax, v) with amsgrad
@@ -43,6 +44,11 @@ public final class Adam extends Optimizer {
     }
 
     @Override
+    protected Set<String> stateNames() {
+        return amsgrad ? Set.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq") : Set.of("exp_avg", "exp_avg_sq");
+    }
+
+    @Override
     protected Tensor update(Tensor p, Tensor g, float lr, ParamState s) {
         if (weightDecay != 0f) g = g.add(p.mul(weightDecay));
         Tensor m = s.get("exp_avg"), v = s.get("exp_avg_sq");
@@ -55,7 +61,8 @@ public final class Adam extends Optimizer {
             v = vmax == null ? v : vmax.maximum(v);
             s.put("max_exp_avg_sq", v);
         }
-        // Bias corrections in double, as PyTorch computes them with Python floats.
+        // Bias corrections in double (PyTorch uses Python floats for them too); the order of the float32 ops
+        // differs from PyTorch's fused kernels, so results agree to rounding, not bitwise.
         double bc1 = 1.0 - Math.pow(beta1, s.step());
         double bc2Sqrt = Math.sqrt(1.0 - Math.pow(beta2, s.step()));
         Tensor denom = safeSqrt(v).div((float) bc2Sqrt).add(eps);

@@ -3,21 +3,28 @@ package dev.jgan.nn.optim;
 import dev.jgan.autodiff.GradMode;
 import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
+import dev.jgan.nn.Module;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Base of the gradient-descent optimizers. Each subclass states its update once, as {@link #update}, in
  * differentiable tensor ops; {@link #step()} runs it without recording and copies the result into the
  * parameters, and {@link #unrolled()} runs the very same ops with recording for the second-order Unrolled
- * GAN, so the two agree bitwise.
+ * GAN, so the two agree bitwise on the same gradients (see {@link UnrolledOptimizer#step(Module, Map, Tensor)}
+ * for the one exception, parameters the loss does not use).
  *
  * <p>Parameters are indexed in group order (group 0's parameters, then group 1's...); optimizer state is
- * per parameter. {@link #snapshot()} / {@link #restore} save and bring back parameter values, optimizer
- * state and learning rates exactly.
+ * per parameter. {@link #snapshot} / {@link #restore} save and bring back parameter values, optimizer
+ * state, learning rates and (given the modules) module buffers exactly.
  */
 public abstract class Optimizer {
     private final List<ParamGroup> groups;
@@ -97,22 +104,34 @@ public abstract class Optimizer {
 
     // ---------------------------------------------------------------- snapshots
 
-    /** An exact copy of the parameter values, the optimizer state and the learning rates. */
-    public final Snapshot snapshot() {
+    /**
+     * An exact copy of the parameter values, the optimizer state and the learning rates, and of every buffer of
+     * {@code modules} (BatchNorm running statistics and batch counts, spectral-norm u and v, Dropout's counter):
+     * pass the modules whose forwards run between snapshot and restore, as Unrolled GAN's "unroll k steps of D,
+     * then roll back" needs D's buffers back too.
+     */
+    public final Snapshot snapshot(Module... modules) {
         List<float[]> values = new ArrayList<>();
         for (Tensor p : params) values.add(p.toArray());
         List<ParamState> copies = new ArrayList<>();
         for (ParamState s : states) copies.add(s.copy());
         float[] lrs = new float[groups.size()];
         for (int g = 0; g < lrs.length; g++) lrs[g] = groups.get(g).lr();
-        return new Snapshot(this, values, copies, lrs);
+        Map<Tensor, float[]> buffers = new IdentityHashMap<>();
+        for (Module m : modules)
+            for (Tensor b : m.namedBuffers().values()) buffers.put(b, b.toArray());
+        return new Snapshot(this, values, copies, lrs, buffers);
     }
 
-    /** Puts back what {@link #snapshot()} saved: parameter values (in place), state and learning rates. Reusable. */
+    /**
+     * Puts back what {@link #snapshot} saved: parameter values and module buffers (in place, bitwise), optimizer
+     * state and learning rates. Reusable.
+     */
     public final void restore(Snapshot snap) {
         if (snap.owner != this) throw new IllegalArgumentException(getClass().getSimpleName() + ".restore: snapshot was taken from another optimizer");
         try (GradMode.Scope scope = GradMode.noGrad()) {
             for (int i = 0; i < params.size(); i++) params.get(i).copyInPlace(Tensor.of(snap.values.get(i), params.get(i).shape()));
+            for (Map.Entry<Tensor, float[]> e : snap.buffers.entrySet()) e.getKey().copyInPlace(Tensor.of(e.getValue(), e.getKey().shape()));
         }
         List<ParamState> copies = new ArrayList<>();
         for (ParamState s : snap.states) copies.add(s.copy());
@@ -120,18 +139,20 @@ public abstract class Optimizer {
         for (int g = 0; g < groups.size(); g++) groups.get(g).setLr(snap.lrs[g]);
     }
 
-    /** An opaque, immutable record of an optimizer's parameters and state at one moment. */
+    /** An opaque, immutable record of an optimizer's parameters and state, and some modules' buffers, at one moment. */
     public static final class Snapshot {
         private final Optimizer owner;
         private final List<float[]> values;
         private final List<ParamState> states;
         private final float[] lrs;
+        private final Map<Tensor, float[]> buffers; // live buffer -> its saved values
 
-        private Snapshot(Optimizer owner, List<float[]> values, List<ParamState> states, float[] lrs) {
+        private Snapshot(Optimizer owner, List<float[]> values, List<ParamState> states, float[] lrs, Map<Tensor, float[]> buffers) {
             this.owner = owner;
             this.values = values;
             this.states = states;
             this.lrs = lrs;
+            this.buffers = buffers;
         }
     }
 
@@ -144,8 +165,8 @@ public abstract class Optimizer {
      * Hyperparameters other than the learning rates belong to the code that builds the optimizer.
      */
     public final StateDict stateDict() {
-        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
-        Map<String, String> meta = new java.util.LinkedHashMap<>();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, String> meta = new LinkedHashMap<>();
         meta.put("optimizer", getClass().getSimpleName());
         meta.put("params", Integer.toString(params.size()));
         for (int i = 0; i < params.size(); i++) {
@@ -159,8 +180,9 @@ public abstract class Optimizer {
 
     /**
      * Replaces this optimizer's state and learning rates by those of {@code sd}, after checking that it was
-     * written by the same kind of optimizer over parameters of the same shapes; on any mismatch it throws
-     * naming it and changes nothing.
+     * written by the same kind of optimizer over parameters of the same shapes, that every learning rate is a
+     * plain finite decimal >= 0, and that each parameter's tensors are exactly the ones {@link #stateNames()}
+     * requires (none before its first step). On any problem it throws naming it and changes nothing.
      */
     public final void loadStateDict(StateDict sd) {
         String who = getClass().getSimpleName();
@@ -169,33 +191,54 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(who + ".loadStateDict: state was written by optimizer '" + meta.get("optimizer") + "'");
         if (!Integer.toString(params.size()).equals(meta.get("params")))
             throw new IllegalArgumentException(who + ".loadStateDict: state holds " + meta.get("params") + " parameters, this optimizer " + params.size());
+        float[] lrs = new float[groups.size()];
+        for (int g = 0; g < lrs.length; g++) lrs[g] = parseLr(who, meta, "param_groups." + g + ".lr");
         List<ParamState> loaded = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
             ParamState s = new ParamState();
             s.step = parseLong(who, meta, "state." + i + ".step");
             loaded.add(s);
         }
+        Set<String> required = stateNames();
         for (Map.Entry<String, Tensor> e : sd.tensors().entrySet()) {
             String[] parts = e.getKey().split("\\.", 3);
             int i = parts.length == 3 && parts[0].equals("state") && parts[1].matches("\\d{1,9}") ? Integer.parseInt(parts[1]) : -1;
-            if (i < 0 || i >= params.size())
-                throw new IllegalArgumentException(who + ".loadStateDict: unexpected entry '" + e.getKey() + "'");
-            if (!java.util.Arrays.equals(e.getValue().shape(), params.get(i).shape()))
+            if (i < 0 || i >= params.size() || !required.contains(parts[2]))
+                throw new IllegalArgumentException(who + ".loadStateDict: unexpected entry '" + e.getKey() + "' (per-parameter state is " + required + ")");
+            if (!Arrays.equals(e.getValue().shape(), params.get(i).shape()))
                 throw new IllegalArgumentException(who + ".loadStateDict: '" + e.getKey() + "' has shape " + Shape.str(e.getValue().shape())
                         + ", parameter " + i + " has shape " + Shape.str(params.get(i).shape()));
             loaded.get(i).tensors.put(parts[2], e.getValue().detach().copy());
         }
-        float[] lrs = new float[groups.size()];
-        for (int g = 0; g < lrs.length; g++) {
-            String key = "param_groups." + g + ".lr", v = meta.get(key);
-            try {
-                lrs[g] = Float.parseFloat(v == null ? "" : v);
-            } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException(who + ".loadStateDict: '" + key + "' is '" + v + "', not a number");
+        for (int i = 0; i < loaded.size(); i++) {
+            ParamState s = loaded.get(i);
+            if (s.step == 0 && !s.tensors.isEmpty())
+                throw new IllegalArgumentException(who + ".loadStateDict: parameter " + i + " has step 0 but holds " + s.tensors.keySet());
+            if (s.step > 0 && !s.tensors.keySet().equals(required)) {
+                Set<String> missing = new TreeSet<>(required);
+                missing.removeAll(s.tensors.keySet());
+                throw new IllegalArgumentException(who + ".loadStateDict: parameter " + i + " took " + s.step + " steps but its state lacks " + missing);
             }
         }
         states = loaded;
         for (int g = 0; g < lrs.length; g++) groups.get(g).setLr(lrs[g]);
+    }
+
+    /**
+     * The names of the state tensors every parameter holds once it has taken a step (empty for plain SGD). A
+     * loaded state must hold exactly these.
+     */
+    protected abstract Set<String> stateNames();
+
+    /** A plain decimal (digits, optional fraction and exponent, as Float.toString writes), finite and >= 0. */
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
+    private static float parseLr(String who, Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        float lr = v != null && DECIMAL.matcher(v).matches() ? Float.parseFloat(v) : Float.NaN;
+        if (!Float.isFinite(lr))
+            throw new IllegalArgumentException(who + ".loadStateDict: '" + key + "' is '" + v + "', not a finite learning rate >= 0");
+        return lr;
     }
 
     private static long parseLong(String who, Map<String, String> meta, String key) {

@@ -1,8 +1,10 @@
 package dev.jgan.nn.optim;
 
 import dev.jgan.autodiff.Tensor;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An optimizer's state for one parameter: the number of steps it took and named tensors (moments,
@@ -29,8 +31,8 @@ public final class ParamState {
     }
 
     /** Names of the tensors held. */
-    public java.util.Set<String> names() {
-        return java.util.Collections.unmodifiableSet(tensors.keySet());
+    public Set<String> names() {
+        return Collections.unmodifiableSet(tensors.keySet());
     }
 
     /** A deep copy whose tensors are detached copies of the values. */

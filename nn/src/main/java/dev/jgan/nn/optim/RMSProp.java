@@ -2,6 +2,8 @@ package dev.jgan.nn.optim;
 
 import dev.jgan.autodiff.Tensor;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * RMSProp (Tieleman and Hinton, 2012) with PyTorch's options, the optimizer of the original WGAN:
@@ -11,6 +13,7 @@ import java.util.List;
  *   d = sqrt(a) + eps, or with centered: c = alpha c + (1 - alpha) g and d = sqrt(a - c^2) + eps
  *   b = momentum b + g / d and p = p - lr b (momentum > 0), else p = p - lr g / d
  * </pre>
+ * The formula is PyTorch's; the float32 results agree with PyTorch's to rounding, not bitwise.
  */
 public final class RMSProp extends Optimizer {
     private final float alpha;
@@ -35,6 +38,14 @@ public final class RMSProp extends Optimizer {
         this.weightDecay = weightDecay;
         this.momentum = momentum;
         this.centered = centered;
+    }
+
+    @Override
+    protected Set<String> stateNames() {
+        Set<String> names = new TreeSet<>(Set.of("square_avg"));
+        if (centered) names.add("grad_avg");
+        if (momentum > 0f) names.add("momentum_buffer");
+        return names;
     }
 
     @Override

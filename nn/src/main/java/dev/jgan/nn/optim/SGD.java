@@ -2,6 +2,7 @@ package dev.jgan.nn.optim;
 
 import dev.jgan.autodiff.Tensor;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and L2 weight decay,
@@ -39,6 +40,11 @@ public final class SGD extends Optimizer {
         this.dampening = dampening;
         this.weightDecay = weightDecay;
         this.nesterov = nesterov;
+    }
+
+    @Override
+    protected Set<String> stateNames() {
+        return momentum != 0f ? Set.of("momentum_buffer") : Set.of();
     }
 
     @Override

@@ -3,11 +3,14 @@ package dev.jgan.nn.blocks;
 import static dev.jgan.nn.TestUtil.assertValues;
 import static dev.jgan.nn.TestUtil.set;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.jgan.autodiff.Pooling;
 import dev.jgan.autodiff.Rng;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.nn.Module;
+import dev.jgan.nn.layers.ConditionalBatchNorm2d;
 import org.junit.jupiter.api.Test;
 
 /** GAN building blocks on inputs small enough to work out by hand. */
@@ -69,6 +72,27 @@ class BlockForwardTest {
         double e1 = Math.exp(-1), e2 = Math.exp(-2), e3 = Math.exp(-3);
         assertValues(md.forward(x), new int[] {3, 2}, TOL, 0, (float) (e1 + e3), 1, (float) (e1 + e2), 3, (float) (e3 + e2));
         assertThat(new MinibatchDiscrimination(5, 3, 2, rng).forward(Tensor.randn(rng, 4, 5)).shape()).containsExactly(4, 8);
+    }
+
+    @Test
+    void minibatchDiscriminationKeepsTinyFeaturesOfDistantSamples() {
+        MinibatchDiscrimination md = new MinibatchDiscrimination(1, 1, 1, rng);
+        set(md.parameter("T"), 1);
+        // L1 distance 20: o = exp(-20) = 2.0611536e-9 for both samples; 1 + o - 1 would give 0 in float32.
+        float expected = (float) Math.exp(-20.0);
+        assertThat(expected).isCloseTo(2.0611536e-9f, within(1e-15f));
+        float[] out = md.forward(Tensor.of(new float[] {0, 20}, 2, 1)).toArray();   // [[0, o], [20, o]]
+        assertThat(out[1]).isCloseTo(expected, within(expected * 1e-5f));
+        assertThat(out[3]).isCloseTo(expected, within(expected * 1e-5f));
+    }
+
+    @Test
+    void conditionalNormWithoutLabelsIsAClearError() {
+        ResBlockUp b = new ResBlockUp(2, 2, false, ResBlockUp.Norm.CONDITIONAL, 3, rng);
+        Tensor x = Tensor.randn(rng, 2, 2, 4, 4);
+        assertThatThrownBy(() -> b.forward(x, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs class labels, got null");
+        ConditionalBatchNorm2d cbn = new ConditionalBatchNorm2d(2, 3, rng);
+        assertThatThrownBy(() -> cbn.forward(x, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("class labels are required");
     }
 
     @Test

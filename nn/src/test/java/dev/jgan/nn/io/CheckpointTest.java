@@ -114,7 +114,7 @@ class CheckpointTest {
         Sequential other = new Sequential(new Linear(3, 3, new Rng(10)), new BatchNorm1d(3), new Linear(3, 1, new Rng(11)));
         float[] before = other.get(0).parameter("bias").toArray();
         assertThatThrownBy(() -> Checkpoint.load(other, p, true))
-                .hasMessageContaining("0.weight: shape [3, 2] in the file, [3, 3] in the module")
+                .hasMessageContaining("0.weight: file shape [3, 2] dtype F32, module shape [3, 3] dtype F32")
                 .hasMessageContaining("missing from the file: [2.weight, 2.bias]");
         assertThat(other.get(0).parameter("bias").toArray()).containsExactly(before);
 
@@ -128,7 +128,7 @@ class CheckpointTest {
         Path q = dir.resolve("dtype.safetensors");
         Files.write(q, file(header, floats(1)));
         assertThatThrownBy(() -> Checkpoint.load(new BatchNorm1d(1), q, false))
-                .hasMessageContaining("num_batches_tracked: dtype F32 in the file, I64 in the module");
+                .hasMessageContaining("num_batches_tracked: file shape [] dtype F32, module shape [] dtype I64");
     }
 
     /** A channel that fails after {@code limit} bytes, as a full disk or a killed process would leave a write. */

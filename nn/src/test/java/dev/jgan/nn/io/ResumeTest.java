@@ -8,23 +8,34 @@ import dev.jgan.autodiff.Rng;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.nn.Module;
 import dev.jgan.nn.Sequential;
+import dev.jgan.nn.SpectralNorm;
 import dev.jgan.nn.layers.BatchNorm1d;
+import dev.jgan.nn.layers.Dropout;
 import dev.jgan.nn.layers.Linear;
 import dev.jgan.nn.layers.Tanh;
 import dev.jgan.nn.optim.Adam;
 import dev.jgan.nn.optim.Optimizer;
+import dev.jgan.nn.optim.ParamGroup;
 import dev.jgan.nn.optim.SGD;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A run saved part-way (module and optimizer) and resumed continues bitwise as the uninterrupted run. */
 class ResumeTest {
 
-    private static Module net() {
+    /** Every kind of state a resume must carry: parameters, BatchNorm statistics, Dropout's counter, spectral-norm u and v. */
+    private static Module net(int outputs) {
         Rng rng = new Rng(3);
-        return new Sequential(new Linear(3, 8, rng), new BatchNorm1d(8), new Tanh(), new Linear(8, 1, rng));
+        return new Sequential(new Linear(3, 8, rng), new BatchNorm1d(8), new Tanh(), new Dropout(0.25f, rng),
+                SpectralNorm.apply(new Linear(8, outputs, rng), rng));
+    }
+
+    private static Module net() {
+        return net(1);
     }
 
     /** Steps from..to-1; the data of step t comes from its own seed, so a resumed loop sees the same batches. */
@@ -76,10 +87,72 @@ class ResumeTest {
         Checkpoint.save(adam, file);
         assertThatThrownBy(() -> Checkpoint.load(new SGD(m.parameters(), 0.1f), file))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("optimizer 'Adam'").hasMessageContaining(file.toString());
-        Module other = new Sequential(new Linear(3, 8, new Rng(1)), new BatchNorm1d(8), new Tanh(), new Linear(8, 2, new Rng(1)));
+        Module other = net(2);
         assertThatThrownBy(() -> Checkpoint.load(new Adam(other.parameters(), 0.01f), file))
-                .hasMessageContaining("has shape [1, 8], parameter 4 has shape [2, 8]");
+                .hasMessageContaining("has shape [1], parameter 4 has shape [2]");
         Adam fewer = new Adam(m.parameters().subList(0, 2), 0.01f);
         assertThatThrownBy(() -> Checkpoint.load(fewer, file)).hasMessageContaining("holds 6 parameters, this optimizer 2");
+    }
+
+    /** An Adam state after two steps, as a checkpoint holds it, for the tests that corrupt it. */
+    private static Optimizer.StateDict adamState(Module m) {
+        Adam adam = new Adam(m.parameters(), 0.01f);
+        train(m, adam, 0, 2);
+        return adam.stateDict();
+    }
+
+    private static Optimizer.StateDict withMeta(Optimizer.StateDict sd, String key, String value) {
+        Map<String, String> meta = new LinkedHashMap<>(sd.metadata());
+        meta.put(key, value);
+        return new Optimizer.StateDict(sd.tensors(), meta);
+    }
+
+    @Test
+    void badLearningRateLeavesTheOptimizerUnchanged() {
+        Module m = net();
+        Optimizer.StateDict good = adamState(m);
+        for (String lr : List.of("0.01f", "0x1p-7", "-0.01", "NaN", "Infinity", "1e39", "", " 0.01")) {
+            Adam target = new Adam(m.parameters(), 0.5f);
+            assertThatThrownBy(() -> target.loadStateDict(withMeta(good, "param_groups.0.lr", lr)))
+                    .as(lr).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a finite learning rate");
+            assertThat(target.groups().get(0).lr()).isEqualTo(0.5f);
+            assertThat(target.state(0).step()).isZero();
+            assertThat(target.state(0).names()).isEmpty();
+        }
+        Adam target = new Adam(m.parameters(), 0.5f);
+        target.loadStateDict(withMeta(good, "param_groups.0.lr", "1.0E-4"));   // Float.toString's own form loads
+        assertThat(target.groups().get(0).lr()).isEqualTo(1e-4f);
+        assertThat(target.state(0).step()).isEqualTo(2);
+    }
+
+    @Test
+    void missingMomentIsRefused() {
+        Module m = net();
+        Optimizer.StateDict good = adamState(m);
+        Map<String, Tensor> tensors = new LinkedHashMap<>(good.tensors());
+        assertThat(tensors.remove("state.3.exp_avg_sq")).isNotNull();
+        Adam target = new Adam(m.parameters(), 0.5f);
+        assertThatThrownBy(() -> target.loadStateDict(new Optimizer.StateDict(tensors, good.metadata())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parameter 3 took 2 steps but its state lacks [exp_avg_sq]");
+        assertThat(target.state(3).step()).isZero();
+        // amsgrad needs its running maximum too
+        Adam ams = new Adam(List.of(new ParamGroup(m.parameters(), 0.01f)), 0.9f, 0.999f, 1e-8f, 0f, true);
+        assertThatThrownBy(() -> ams.loadStateDict(good)).hasMessageContaining("lacks [max_exp_avg_sq]");
+    }
+
+    @Test
+    void unknownStateNameIsRefused() {
+        Module m = net();
+        Optimizer.StateDict good = adamState(m);
+        Map<String, Tensor> tensors = new LinkedHashMap<>(good.tensors());
+        tensors.put("state.0.momentum_buffer", good.tensors().get("state.0.exp_avg"));
+        Adam target = new Adam(m.parameters(), 0.5f);
+        assertThatThrownBy(() -> target.loadStateDict(new Optimizer.StateDict(tensors, good.metadata())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unexpected entry 'state.0.momentum_buffer'");
+        assertThat(target.state(0).names()).isEmpty();
+        // plain SGD keeps no tensors at all
+        SGD sgd = new SGD(m.parameters(), 0.1f);
+        Optimizer.StateDict sgdState = new Optimizer.StateDict(good.tensors(), withMeta(good, "optimizer", "SGD").metadata());
+        assertThatThrownBy(() -> sgd.loadStateDict(sgdState)).hasMessageContaining("unexpected entry 'state.0.exp_avg' (per-parameter state is []");
     }
 }

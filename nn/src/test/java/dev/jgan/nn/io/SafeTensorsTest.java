@@ -2,6 +2,8 @@ package dev.jgan.nn.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jgan.autodiff.Rng;
 import dev.jgan.autodiff.Tensor;
@@ -10,8 +12,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -174,6 +178,68 @@ class SafeTensorsTest {
         rejects(file("{" + entry("a", "F8_E4M3", "[1]", 0, 1) + "}", new byte[1]), "jgan does not convert");
         rejects(file("[".repeat(1000), new byte[0]), "starting with '{'");
         rejects(file("{\"a\":" + "[".repeat(1000), new byte[0]), "nesting deeper than 64");
+    }
+
+    /** A header whose metadata value is the raw JSON text {@code json} (a string literal with escapes). */
+    private static byte[] withMetadataValue(String json) {
+        return file("{\"__metadata__\":{\"k\":" + json + "}}", new byte[0]);
+    }
+
+    @Test
+    void unicodeEscapesTakeOnlyAsciiHexAndWholeSurrogatePairs() throws IOException {
+        // Fullwidth digits U+FF10, U+FF14, U+FF11 after a backslash-u: Character.digit would read them as 0041, 'A'.
+        rejects(withMetadataValue("\"\\u\uff10\uff10\uff14\uff11\""), "not a hex digit");
+        rejects(withMetadataValue("\"\\u00g1\""), "'g' is not a hex digit");
+        rejects(withMetadataValue("\"\\ud800\""), "high surrogate not followed by a \\u low surrogate");
+        rejects(withMetadataValue("\"\\ud800x\""), "high surrogate not followed by a \\u low surrogate");
+        rejects(withMetadataValue("\"\\ud800\\u0041\""), "high surrogate not followed by a low surrogate");
+        rejects(withMetadataValue("\"\\udc00\""), "low surrogate without a high one");
+        assertThat(SafeTensorsReader.parse(withMetadataValue("\"\\u0041\\u00e9\\ud83d\\ude00\\u004A\"")).metadata().get("k"))
+                .isEqualTo("A\u00e9\ud83d\ude00J");
+    }
+
+    @Test
+    void writtenFilesGetNormalPermissionsOrKeepTheReplacedOnes() throws IOException {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Map<String, Tensor> t = Map.of("a", Tensor.vector(1f));
+        Path fresh = dir.resolve("fresh.safetensors");
+        SafeTensorsWriter.write(fresh, t, Map.of(), Map.of());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rw-r--r--");
+        Path shared = dir.resolve("shared.safetensors");
+        Files.write(shared, new byte[1]);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-rw----"));
+        SafeTensorsWriter.write(shared, t, Map.of(), Map.of());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rw-rw----");
+        assertThat(SafeTensorsReader.read(shared).tensors().get("a").toArray()).containsExactly(1f);
+    }
+
+    @Test
+    void aFailedCleanupDoesNotHideTheWriteError() throws IOException {
+        Path target = dir.resolve("x.safetensors");
+        // The "channel" replaces the temporary file by a non-empty directory, which deleteIfExists cannot remove.
+        IOException thrown = assertThrows(IOException.class, () -> SafeTensorsWriter.write(target,
+                Map.of("a", Tensor.vector(1f)), Map.of(), Map.of(), tmp -> {
+                    Files.delete(tmp);
+                    Files.createDirectory(tmp);
+                    Files.write(tmp.resolve("child"), new byte[1]);
+                    throw new IOException("simulated disk full");
+                }));
+        assertThat(thrown).hasMessage("simulated disk full");
+        assertThat(thrown.getSuppressed()).hasSize(1);
+        assertThat(thrown.getSuppressed()[0]).isInstanceOf(DirectoryNotEmptyException.class);
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void namesThatUtf8CannotEncodeAreRefusedByKey() {
+        Map<String, Tensor> bad = Map.of("w\ud800", Tensor.vector(1f));
+        assertThatThrownBy(() -> SafeTensorsWriter.encode(bad, Map.of(), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tensor name 'w");
+        Map<String, Tensor> ok = Map.of("w", Tensor.vector(1f));
+        assertThatThrownBy(() -> SafeTensorsWriter.encode(ok, Map.of(), Map.of("step", "\udc00")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("value of metadata key 'step'");
+        assertThatThrownBy(() -> SafeTensorsWriter.encode(ok, Map.of(), Map.of("k\udc00", "v")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("metadata key 'k");
     }
 
     @Test

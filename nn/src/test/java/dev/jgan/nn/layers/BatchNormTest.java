@@ -28,6 +28,19 @@ class BatchNormTest {
     }
 
     @Test
+    void batchCountStaysExactPastTwoToThe24() {
+        BatchNorm1d bn = new BatchNorm1d(1);
+        Tensor x = Tensor.of(new float[] {0, 1, 2, 3}, 4, 1);
+        set(bn.buffer("num_batches_tracked"), 16_777_216f);       // as a loaded checkpoint would: adopted
+        bn.forward(x);
+        assertThat(bn.numBatchesTracked()).isEqualTo(16_777_217L);
+        assertThat(bn.buffer("num_batches_tracked").item()).isEqualTo(16_777_216f); // 2^24 + 1 rounds in float32
+        bn.forward(x);
+        assertThat(bn.numBatchesTracked()).isEqualTo(16_777_218L);
+        assertThat(bn.buffer("num_batches_tracked").item()).isEqualTo(16_777_218f);
+    }
+
+    @Test
     void evalUsesRunningStatisticsAndLeavesThemAlone() {
         BatchNorm2d bn = new BatchNorm2d(2);
         set(bn.buffer("running_mean"), 1, -1);

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jgan.autodiff.Rng;
 import dev.jgan.autodiff.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Every layer's forward on small inputs against values worked out by hand. */
@@ -27,12 +29,35 @@ class LayerForwardTest {
         assertThat(noBias.stateDict().keySet()).containsExactly("weight");
     }
 
+    /**
+     * Asserts the values look like U[-bound, bound]: none outside, the largest within 10% (20% for the shorter
+     * bias vectors) of the bound, and about half of them beyond bound / 2, so an all-zero or narrow init fails.
+     */
+    private static void assertFillsBound(String what, Tensor t, float bound) {
+        float[] v = t.toArray();
+        float max = 0f;
+        int beyondHalf = 0;
+        for (float x : v) {
+            assertThat(Math.abs(x)).as(what).isLessThanOrEqualTo(bound);
+            max = Math.max(max, Math.abs(x));
+            if (Math.abs(x) > bound / 2) beyondHalf++;
+        }
+        assertThat(max).as(what + " max |w|").isGreaterThan((v.length >= 1000 ? 0.9f : 0.8f) * bound);
+        assertThat(beyondHalf).as(what + " beyond bound/2").isGreaterThan(v.length / 4);
+    }
+
     @Test
-    void linearDefaultInitStaysWithinPyTorchBounds() {
-        Linear l = new Linear(16, 8, rng);
-        float bound = 0.25f; // 1/sqrt(16)
-        for (float v : l.parameter("weight").toArray()) assertThat(Math.abs(v)).isLessThanOrEqualTo(bound);
-        for (float v : l.parameter("bias").toArray()) assertThat(Math.abs(v)).isLessThanOrEqualTo(bound);
+    void defaultInitFillsPyTorchBounds() {
+        // PyTorch: weight and bias both U[-1/sqrt(fanIn), 1/sqrt(fanIn)], fanIn from weight.size(1) * k^2.
+        Linear l = new Linear(16, 64, rng);                          // fanIn 16
+        assertFillsBound("Linear weight", l.parameter("weight"), 0.25f);
+        assertFillsBound("Linear bias", l.parameter("bias"), 0.25f);
+        Conv2d c = new Conv2d(4, 64, 3, 1, 1, rng);                   // fanIn 4 * 9 = 36
+        assertFillsBound("Conv2d weight", c.parameter("weight"), 1f / 6);
+        assertFillsBound("Conv2d bias", c.parameter("bias"), 1f / 6);
+        ConvTranspose2d t = new ConvTranspose2d(16, 64, 1, 1, 0, rng); // weight [16, 64, 1, 1]: fanIn 64
+        assertFillsBound("ConvTranspose2d weight", t.parameter("weight"), 0.125f);
+        assertFillsBound("ConvTranspose2d bias", t.parameter("bias"), 0.125f);
     }
 
     @Test
@@ -93,13 +118,28 @@ class LayerForwardTest {
         Dropout d = new Dropout(0.5f, new Rng(99));
         Tensor x = Tensor.arange(1f, 9f, 1f);
         Tensor y = d.forward(x);
-        Rng replay = new Rng(99);
+        Rng replay = new Rng(Dropout.maskSeed(new Rng(99).nextLong(), 0)); // forward 0's generator
         float[] expected = new float[8];
         for (int i = 0; i < 8; i++) expected[i] = replay.nextFloat() < 0.5f ? 0f : 2f * (i + 1);
         assertValues(y, new int[] {8}, 0f, expected);
         d.eval();
         assertThat(d.forward(x)).isSameAs(x);
         assertValues(new Dropout(1f, rng).forward(x), new int[] {8}, 0f, new float[8]);
+    }
+
+    @Test
+    void dropoutStateDictResumesTheMaskSequence() {
+        Dropout d = new Dropout(0.5f, new Rng(-7));
+        Tensor x = Tensor.ones(64);
+        d.forward(x);
+        Map<String, Tensor> saved = new LinkedHashMap<>();
+        d.stateDict().forEach((k, v) -> saved.put(k, v.copy()));
+        assertThat(saved.get("forwards").toArray()).containsExactly(0f, 1f);
+        float[] next = d.forward(x).toArray();
+        assertThat(next).isNotEqualTo(d.forward(x).toArray());    // consecutive masks differ
+        Dropout other = new Dropout(0.5f, new Rng(12345));
+        other.loadStateDict(saved, true);
+        assertThat(other.forward(x).toArray()).containsExactly(next);
     }
 
     @Test

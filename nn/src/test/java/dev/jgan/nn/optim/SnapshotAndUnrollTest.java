@@ -10,9 +10,13 @@ import dev.jgan.autodiff.Tensor;
 import dev.jgan.nn.Functional;
 import dev.jgan.nn.Module;
 import dev.jgan.nn.Sequential;
+import dev.jgan.nn.SpectralNorm;
+import dev.jgan.nn.layers.BatchNorm1d;
+import dev.jgan.nn.layers.Dropout;
 import dev.jgan.nn.layers.Linear;
 import dev.jgan.nn.layers.Tanh;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -83,6 +87,27 @@ class SnapshotAndUnrollTest {
             }
             assertThatThrownBy(() -> make.apply(net(1)).restore(snap)).hasMessageContaining("another optimizer");
         }
+    }
+
+    @Test
+    void snapshotWithModulesRestoresTheirBuffersBitwise() {
+        Rng rng = new Rng(6);
+        Module d = new Sequential(SpectralNorm.apply(new Linear(3, 4, rng), rng), new BatchNorm1d(4), new Dropout(0.3f, rng),
+                new Tanh(), SpectralNorm.apply(new Linear(4, 1, rng), rng));
+        Adam opt = new Adam(d.parameters(), 0.01f, 0.5f, 0.999f);
+        for (int i = 0; i < 2; i++) ordinaryStep(d, opt);
+        Map<String, float[]> before = new LinkedHashMap<>();
+        d.stateDict().forEach((k, v) -> before.put(k, v.toArray()));
+        Optimizer.Snapshot snap = opt.snapshot(d);
+        for (int i = 0; i < 3; i++) ordinaryStep(d, opt); // training mode: every buffer moves
+        Map<String, Tensor> after = d.stateDict();
+        assertThat(after.get("1.num_batches_tracked").item()).isEqualTo(5f);
+        assertThat(after.get("0.weight_u").toArray()).isNotEqualTo(before.get("0.weight_u"));
+        opt.restore(snap);
+        Map<String, Tensor> restored = d.stateDict();
+        assertThat(restored.keySet()).containsExactlyElementsOf(before.keySet());
+        for (String k : before.keySet()) assertThat(restored.get(k).toArray()).as(k).containsExactly(before.get(k));
+        assertThat(((BatchNorm1d) d.module("1")).numBatchesTracked()).isEqualTo(2);
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class Autograd {
      *
      * @param createGraph record the backward so the results can be differentiated again (implies retaining)
      * @param retainGraph keep the graph for another backward
-     * @param allowUnused return zeros for an input the outputs do not depend on, instead of throwing
+     * @param allowUnused return null for an input the outputs do not depend on (as torch does), instead of throwing
      */
     public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> gradOutputs,
                                     boolean createGraph, boolean retainGraph, boolean allowUnused) {
@@ -37,15 +37,12 @@ public final class Autograd {
         Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
         wanted.addAll(inputs);
         Map<Tensor, Tensor> grads = run(outputs, gradOutputs, wanted, createGraph, retainGraph || createGraph, false);
-        List<Tensor> result = new ArrayList<>(inputs.size());
+        List<Tensor> result = new ArrayList<>(inputs.size()); // may hold nulls: not List.of
         for (int i = 0; i < inputs.size(); i++) {
             Tensor g = grads.get(inputs.get(i));
-            if (g == null) {
-                if (!allowUnused)
-                    throw new IllegalArgumentException("grad: input " + i + " of shape " + Shape.str(inputs.get(i).shape())
-                            + " was not used to compute the outputs; pass allowUnused=true to get zeros for it");
-                g = Tensor.zerosLike(inputs.get(i));
-            }
+            if (g == null && !allowUnused)
+                throw new IllegalArgumentException("grad: input " + i + " of shape " + Shape.str(inputs.get(i).shape())
+                        + " was not used to compute the outputs; pass allowUnused=true to get null for it");
             result.add(g);
         }
         return result;

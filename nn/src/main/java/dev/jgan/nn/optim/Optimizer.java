@@ -19,8 +19,7 @@ import java.util.regex.Pattern;
  * Base of the gradient-descent optimizers. Each subclass states its update once, as {@link #update}, in
  * differentiable tensor ops; {@link #step()} runs it without recording and copies the result into the
  * parameters, and {@link #unrolled()} runs the very same ops with recording for the second-order Unrolled
- * GAN, so the two agree bitwise on the same gradients (see {@link UnrolledOptimizer#step(Module, Map, Tensor)}
- * for the one exception, parameters the loss does not use).
+ * GAN, so the two agree bitwise on the same gradients; both leave alone a parameter that has none.
  *
  * <p>Parameters are indexed in group order (group 0's parameters, then group 1's...); optimizer state is
  * per parameter. {@link #snapshot} / {@link #restore} save and bring back parameter values, optimizer

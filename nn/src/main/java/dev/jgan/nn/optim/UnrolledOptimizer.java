@@ -49,12 +49,8 @@ public final class UnrolledOptimizer {
      * name to its present value (start with {@code module.namedParameters()}), the loss must have been
      * computed from those values, and the result maps each name to its value after the step. Every
      * parameter of the module must belong to this optimizer.
-     *
-     * <p>NOTE: a parameter the loss does not depend on gets a zero gradient and IS updated (its step count
-     * advances, moments decay, weight decay applies), whereas {@link Optimizer#step()} skips a parameter whose
-     * gradient is null. The autodiff engine offers no public test of whether a loss depends on an input, so for
-     * such parameters the two differ; they agree bitwise when the loss uses every parameter. To skip one, pass
-     * a null gradient to {@link #step(List, List)}.
+     * A parameter the loss does not depend on has no gradient and is left as it is, as {@link Optimizer#step()}
+     * leaves a parameter whose gradient is null.
      */
     public Map<String, Tensor> step(Module module, Map<String, Tensor> current, Tensor loss) {
         Map<String, Tensor> real = module.namedParameters();

@@ -134,6 +134,21 @@ class SnapshotAndUnrollTest {
         }
     }
 
+    /** A parameter the loss does not use has no gradient: the unrolled step leaves it as it is, like step(). */
+    @Test
+    void unusedParametersAreLeftAlone() {
+        Module m = net(2);
+        Adam opt = new Adam(m.parameters(), 0.1f);
+        UnrolledOptimizer unrolled = opt.unrolled();
+        Map<String, Tensor> w = m.namedParameters();
+        String first = w.keySet().iterator().next();
+        Tensor loss = w.get(first).square().sum(); // uses one parameter only
+        Map<String, Tensor> next = unrolled.step(m, w, loss);
+        for (String name : w.keySet())
+            if (name.equals(first)) assertThat(next.get(name)).isNotSameAs(w.get(name));
+            else assertThat(next.get(name)).isSameAs(w.get(name));
+    }
+
     /**
      * The second-order use: a generator-side input z, one unrolled critic step on a loss of z, and the critic's
      * output after the step. Its gradient in z passes through the step's gradient (a double backward).

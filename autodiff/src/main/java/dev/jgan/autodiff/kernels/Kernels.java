@@ -60,4 +60,13 @@ public interface Kernels {
 
     /** Gradient of conv2d with respect to its weight: dw[K, C/groups, KH, KW] = sum over N, OH, OW of gy x x. */
     void conv2dWeightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw);
+
+    /**
+     * Power iteration for the largest singular value of W [rows, cols] (row-major from wOff), as spectral
+     * normalisation uses it (Miyato et al., ICLR 2018). Each of {@code iterations} steps computes
+     * {@code v = normalize(W^T u)}, then {@code u = normalize(W v)}, where {@code normalize(x) = x / max(|x|, eps)}
+     * as in torch.nn.functional.normalize. Updates u [rows] and v [cols] in place and returns
+     * {@code sigma = u^T W v} for the final u and v; iterations must be at least 1.
+     */
+    float powerIteration(float[] w, int wOff, int rows, int cols, float[] u, float[] v, int iterations, float eps);
 }

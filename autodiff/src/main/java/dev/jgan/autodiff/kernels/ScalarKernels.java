@@ -201,6 +201,28 @@ public class ScalarKernels implements Kernels {
         for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
     }
 
+    @Override
+    public float powerIteration(float[] w, int wOff, int rows, int cols, float[] u, float[] v, int iterations, float eps) {
+        float[] wv = new float[rows];
+        float sigma = 0f;
+        for (int it = 0; it < iterations; it++) {
+            // v = W^T u, one row of W at a time
+            java.util.Arrays.fill(v, 0, cols, 0f);
+            for (int i = 0; i < rows; i++) axpy(u[i], w, wOff + i * cols, v, 0, cols);
+            scale(v, cols, 1f / Math.max((float) Math.sqrt(dot(v, 0, v, 0, cols)), eps));
+            // wv = W v; u = wv / |wv|; sigma = u . (W v)
+            for (int i = 0; i < rows; i++) wv[i] = dot(w, wOff + i * cols, v, 0, cols);
+            float norm = Math.max((float) Math.sqrt(dot(wv, 0, wv, 0, rows)), eps);
+            for (int i = 0; i < rows; i++) u[i] = wv[i] / norm;
+            sigma = dot(u, 0, wv, 0, rows);
+        }
+        return sigma;
+    }
+
+    private static void scale(float[] x, int n, float f) {
+        for (int i = 0; i < n; i++) x[i] *= f;
+    }
+
     // ---- convolution: im2col + GEMM per image and group ----
 
     @Override

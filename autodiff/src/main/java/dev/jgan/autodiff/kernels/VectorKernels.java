@@ -1,0 +1,649 @@
+package dev.jgan.autodiff.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the Vector API (jdk.incubator.vector); the only class that imports it. Loaded by name from
+ * {@link KernelProvider} only when the module is readable, so nothing here links on the fallback path.
+ * The vector width is a per-JVM constant ({@link #SPECIES}); tests cover 128, 256 and 512 bits in separate JVMs.
+ */
+public final class VectorKernels extends ScalarKernels {
+    /**
+     * The vector species, fixed per JVM: {@code -Djgan.simd.bits=128|256|512} forces a width (tests use it to
+     * cover several widths on one machine, as Lucene's {@code tests.vectorsize} does), otherwise the CPU's
+     * preferred one.
+     * <p>NOTE: it must be a {@code static final} constant. With the species in an instance field (a
+     * constructor argument) C2 cannot prove the exact vector class at loop merges and boxes every vector:
+     * measured 2.7 GFLOP/s instead of 48 on a 1024^3 GEMM with the same code.
+     */
+    static final VectorSpecies<Float> SPECIES = chooseSpecies();
+    /** Lanes per vector. */
+    private static final int L = SPECIES.length();
+
+    // ---- GEMM blocking. The micro-kernel computes an MR x NR tile of C with NR = 2 vectors. ----
+    /** Rows of the register tile: 6 x 2 accumulators + 2 B vectors + 1 broadcast fit in 16 registers. */
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    /** Largest depth of a packed block: a KC x NR panel of B (32 KB at 512 bits) stays in L1 while A panels stream from L2. */
+    static final int KC = 256;
+    /** Rows of C per task, a multiple of MR: the task's MC x KC block of A (96 KB) stays in L2. */
+    static final int MC = 96;
+    /** Columns of C per packed block of B (KC x NC floats, at most 4 MB, sits in L3). */
+    static final int NC = 4096;
+    /** Below this many multiply-adds packing does not pay: a plain vector loop is used. */
+    static final long SMALL_GEMM = 32L * 32 * 32;
+
+    private final KernelThreads threads;
+    private final BatchedConv conv;
+
+    VectorKernels(KernelThreads threads) {
+        this.threads = threads;
+        this.conv = new BatchedConv(this, threads);
+    }
+
+    private static VectorSpecies<Float> chooseSpecies() {
+        String bits = System.getProperty("jgan.simd.bits");
+        if (bits == null || bits.isBlank()) return FloatVector.SPECIES_PREFERRED;
+        try {
+            return VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits.trim())));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("jgan.simd.bits must be 64, 128, 256 or 512, got '" + bits + "'", e);
+        }
+    }
+
+    /** The factory {@link KernelProvider} finds by name. */
+    static Kernels create(KernelThreads threads) {
+        return new VectorKernels(threads);
+    }
+
+    /** The provider's default, or null when the vectors are narrower than 128 bits. */
+    static Kernels createPreferred(KernelThreads threads) {
+        return SPECIES.vectorBitSize() >= 128 ? new VectorKernels(threads) : null;
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + SPECIES.vectorBitSize();
+    }
+
+    /** The number of threads GEMM and convolution use. */
+    public int threads() {
+        return threads.threads();
+    }
+
+    // =====================================================================================================
+    // GEMM
+    // =====================================================================================================
+
+    /** Per-thread packing buffers, grown on demand and reused across calls. */
+    private static final class Scratch {
+        float[] packA = new float[0], packB = new float[0], tile = new float[0];
+
+        float[] packA(int size) {
+            if (packA.length < size) packA = new float[size];
+            return packA;
+        }
+
+        float[] packB(int size) {
+            if (packB.length < size) packB = new float[size];
+            return packB;
+        }
+
+        float[] tile(int size) {
+            if (tile.length < size) tile = new float[size];
+            return tile;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            if (beta == 0f) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            return;
+        }
+        if ((long) m * n * k <= SMALL_GEMM || m < MR / 2 || n < L) {
+            smallGemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        Direct directA = n <= DIRECT_A_MAX_N ? new Direct(a, aOff, transA ? 1 : lda, transA ? lda : 1) : null;
+        // B in place needs its NR columns contiguous, so only untransposed B qualifies.
+        Direct directB = m <= DIRECT_B_MAX_M && !transB ? new Direct(b, bOff, ldb, 1) : null;
+        packedGemm(m, n, k,
+                (i0, p0, kc, dst, off) -> GemmPacking.packA(transA, a, aOff, lda, m, i0, p0, kc, MR, dst, off), directA,
+                (j0, p0, kc, dst, off) -> packB(transB, b, bOff, ldb, n, j0, p0, kc, dst, off), directB,
+                beta, c, cOff, ldc);
+    }
+
+    /**
+     * Packs one panel for the blocked GEMM: for A, rows [start, start + MR) of op(A) at depths [p0, p0 + kc)
+     * into {@code dst[off + p * MR + r]}; for B, columns [start, start + NR) into {@code dst[off + p * NR + j]}.
+     * Rows or columns past the edge are zeros. Convolution packs straight from the image this way
+     * (implicit im2col) instead of materialising the unfolded matrix.
+     */
+    interface Packer {
+        void pack(int start, int p0, int kc, float[] dst, int off);
+    }
+
+    /**
+     * The blocked GEMM. For each block of NC columns and KC depth: pack op(B) into NR-column panels (in
+     * parallel), then run tasks of MC rows by a chunk of columns (in parallel); each task packs its own MC x KC
+     * block of op(A) (it stays in L2) and sweeps the B panels (each stays in L1 while the A panels stream past).
+     * <p>Invariant: every element of C is summed in the same order whatever the thread count and the task grid
+     * (over KC blocks in order, within a block by one micro-kernel call over p in order), so results are
+     * bitwise independent of the number of threads.
+     */
+    void packedGemm(int m, int n, int k, Packer packA, Packer packB, float beta, float[] c, int cOff, int ldc) {
+        packedGemm(m, n, k, packA, null, packB, null, beta, c, cOff, ldc);
+    }
+
+    /**
+     * An operand read in place by the micro-kernel, without packing: worth it when the other dimension of C
+     * is small, so each element is used by only a few micro-kernel calls and packing it would cost about as
+     * much as the arithmetic (A in place took 6272x576 @ 576x64 from 70 to 100 GFLOP/s). Element (x, y) is
+     * at {@code off + x * rowStride + y * colStride}: (i, p) of op(A), or (p, j) of B.
+     */
+    record Direct(float[] a, int off, int rowStride, int colStride) {
+        int offset(int x, int y) {
+            return off + x * rowStride + y * colStride;
+        }
+    }
+
+    /** Columns of C up to which A is read in place rather than packed. */
+    static final int DIRECT_A_MAX_N = 128;
+
+    /** Rows of C up to which an untransposed B is read in place rather than packed (the same argument as for A). */
+    static final int DIRECT_B_MAX_M = 128;
+
+    private void packedGemm(int m, int n, int k, Packer packA, Direct direct,  Packer packB, Direct directB, float beta, float[] c, int cOff, int ldc) {
+        final int nr = NR;
+        // Depth blocks of equal size (576 = 3 x 192, not 256 + 256 + 64): a thin last block would cost a full
+        // pass over C for little work. Depends on k only, so the summation order is fixed.
+        final int kBlocks = (k + KC - 1) / KC, kcMax = (k + kBlocks - 1) / kBlocks, ncMax = Math.min(NC, n);
+        final float[] pb = SCRATCH.get().packB(((ncMax + nr - 1) / nr) * nr * kcMax);
+        final int rowBlocks = (m + MC - 1) / MC;
+        final int nThreads = threads.threads();
+        for (int jc = 0; jc < n; jc += NC) {
+            final int nc = Math.min(NC, n - jc), j0 = jc;
+            final int nPanels = (nc + nr - 1) / nr;
+            // Split columns only when there are too few row blocks to keep every thread busy: each column chunk
+            // packs the A block again.
+            final int colChunks = Math.min(nPanels, rowBlocks >= 2 * nThreads ? 1 : (2 * nThreads + rowBlocks - 1) / rowBlocks);
+            final int panelsPerChunk = (nPanels + colChunks - 1) / colChunks;
+            for (int pc = 0; pc < k; pc += kcMax) {
+                final int kc = Math.min(kcMax, k - pc), p0 = pc;
+                final boolean accumulate = beta != 0f || pc > 0;
+                if (directB == null) threads.parallelFor(nPanels, jp -> packB.pack(j0 + jp * nr, p0, kc, pb, jp * nr * kc));
+                else if (nc % nr != 0) packB.pack(j0 + (nPanels - 1) * nr, p0, kc, pb, (nPanels - 1) * nr * kc);
+                threads.parallelFor(rowBlocks * colChunks, t -> {
+                    int rb = t / colChunks, cb = t % colChunks;
+                    int i0 = rb * MC, iEnd = Math.min(m, i0 + MC);
+                    int aPanels = (iEnd - i0 + MR - 1) / MR;
+                    Scratch scratch = SCRATCH.get();
+                    float[] pa = scratch.packA(aPanels * MR * kc);
+                    for (int ip = 0; ip < aPanels; ip++)
+                        if (direct == null || i0 + (ip + 1) * MR > m) packA.pack(i0 + ip * MR, p0, kc, pa, ip * MR * kc);
+                    int jpEnd = Math.min(nPanels, (cb + 1) * panelsPerChunk);
+                    for (int jp = cb * panelsPerChunk; jp < jpEnd; jp++) {
+                        int j = jp * nr, cols = Math.min(nr, nc - j);
+                        boolean bInPlace = directB != null && cols == nr;
+                        float[] bArr = bInPlace ? directB.a : pb;
+                        int bIdx = bInPlace ? directB.offset(p0, j0 + j) : jp * nr * kc, bs = bInPlace ? directB.rowStride : nr;
+                        for (int ip = 0; ip < aPanels; ip++) {
+                            int i = i0 + ip * MR, rows = Math.min(MR, m - i);
+                            // A full panel of a direct A is read in place; a partial one was packed with zero rows.
+                            boolean inPlace = direct != null && rows == MR;
+                            float[] aArr = inPlace ? direct.a : pa;
+                            int aIdx = inPlace ? direct.offset(i, p0) : ip * MR * kc;
+                            int rs = inPlace ? direct.rowStride : 1, ps = inPlace ? direct.colStride : MR;
+                            if (rows == MR && cols == nr) {
+                                kernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, cOff + i * ldc + j0 + j, ldc, accumulate);
+                            } else {
+                                // Edge tile: the same kernel into a scratch tile, then the valid part is added or stored.
+                                float[] tile = scratch.tile(MR * NR);
+                                kernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
+                                for (int r = 0; r < rows; r++) {
+                                    int ci = cOff + (i + r) * ldc + j0 + j;
+                                    for (int q = 0; q < cols; q++) c[ci + q] = accumulate ? c[ci + q] + tile[r * nr + q] : tile[r * nr + q];
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /** {@link GemmPacking#packB} with a vector copy for the common case of a full panel of untransposed B. */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int n, int j0, int p0, int kc, float[] dst, int dstOff) {
+        if (transB || n - j0 < NR) {
+            GemmPacking.packB(transB, b, bOff, ldb, n, j0, p0, kc, NR, dst, dstOff);
+            return;
+        }
+        final VectorSpecies<Float> sp = SPECIES;
+        for (int p = 0; p < kc; p++) {
+            int src = bOff + (p0 + p) * ldb + j0, d = dstOff + p * NR;
+            FloatVector.fromArray(sp, b, src).intoArray(dst, d);
+            FloatVector.fromArray(sp, b, src + L).intoArray(dst, d + L);
+        }
+    }
+
+    /**
+     * The register-tiled micro-kernel: C[0..MR, 0..NR) (+)= sum over p of Apanel[p, 0..MR) (x) Bpanel[p, 0..NR),
+     * with twelve independent FMA chains (enough to cover the FMA latency on two pipes).
+     */
+    private static void kernel(int kc, float[] pa, int aIdx, int rs, int ps, float[] pb, int bIdx, int bs, float[] c, int cIdx, int ldc, boolean accumulate) {
+        final VectorSpecies<Float> sp = SPECIES;
+        final int l = L, nr = NR;
+        final int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs;
+        FloatVector c00 = FloatVector.zero(sp), c01 = FloatVector.zero(sp);
+        FloatVector c10 = FloatVector.zero(sp), c11 = FloatVector.zero(sp);
+        FloatVector c20 = FloatVector.zero(sp), c21 = FloatVector.zero(sp);
+        FloatVector c30 = FloatVector.zero(sp), c31 = FloatVector.zero(sp);
+        FloatVector c40 = FloatVector.zero(sp), c41 = FloatVector.zero(sp);
+        FloatVector c50 = FloatVector.zero(sp), c51 = FloatVector.zero(sp);
+        for (int p = 0; p < kc; p++) {
+            int ai = aIdx + p * ps, bi = bIdx + p * bs;
+            FloatVector b0 = FloatVector.fromArray(sp, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(sp, pb, bi + l);
+            FloatVector av = FloatVector.broadcast(sp, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(sp, pa[ai + a1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(sp, pa[ai + a2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(sp, pa[ai + a3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(sp, pa[ai + a4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(sp, pa[ai + a5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        // NOTE: written out rather than through a helper taking vectors: a vector passed to a method that
+        // is not inlined gets boxed, which cost a factor of three here.
+        int r0 = cIdx, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(sp, c, r0));
+            c01 = c01.add(FloatVector.fromArray(sp, c, r0 + l));
+            c10 = c10.add(FloatVector.fromArray(sp, c, r1));
+            c11 = c11.add(FloatVector.fromArray(sp, c, r1 + l));
+            c20 = c20.add(FloatVector.fromArray(sp, c, r2));
+            c21 = c21.add(FloatVector.fromArray(sp, c, r2 + l));
+            c30 = c30.add(FloatVector.fromArray(sp, c, r3));
+            c31 = c31.add(FloatVector.fromArray(sp, c, r3 + l));
+            c40 = c40.add(FloatVector.fromArray(sp, c, r4));
+            c41 = c41.add(FloatVector.fromArray(sp, c, r4 + l));
+            c50 = c50.add(FloatVector.fromArray(sp, c, r5));
+            c51 = c51.add(FloatVector.fromArray(sp, c, r5 + l));
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + l);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + l);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + l);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + l);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + l);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + l);
+    }
+
+    /** GEMM without packing for small or skinny products: rows of C updated by vector axpy or dot products. */
+    private void smallGemm(boolean transA, boolean transB, int m, int n, int k,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
+        float[] row = transA && transB ? SCRATCH.get().tile(k) : null;
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!transB) {
+                if (beta == 0f) java.util.Arrays.fill(c, ci, ci + n, 0f);
+                for (int p = 0; p < k; p++) {
+                    float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    axpy(aip, b, bOff + p * ldb, c, ci, n);
+                }
+            } else {
+                float[] ar = a;
+                int ai = aOff + i * lda;
+                if (transA) {
+                    for (int p = 0; p < k; p++) row[p] = a[aOff + p * lda + i];
+                    ar = row;
+                    ai = 0;
+                }
+                for (int j = 0; j < n; j++) {
+                    float d = dot(ar, ai, b, bOff + j * ldb, k);
+                    c[ci + j] = beta == 0f ? d : c[ci + j] + d;
+                }
+            }
+        }
+    }
+
+    // =====================================================================================================
+    // BLAS-1
+    // =====================================================================================================
+
+    /**
+     * The sum of the lanes, in lane order.
+     * <p>NOTE: not {@code reduceLanes(ADD)}: its order of additions is unspecified and differs between the
+     * interpreter and compiled code (seen on JDK 25), so the same call could give two results in one run.
+     */
+    private static float sumLanes(FloatVector v) {
+        float[] lanes = new float[L];
+        v.intoArray(lanes, 0);
+        float s = 0f;
+        for (int i = 0; i < L; i++) s += lanes[i];
+        return s;
+    }
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        final VectorSpecies<Float> sp = SPECIES;
+        final int l = L;
+        int i = 0;
+        float s = 0f;
+        if (n >= 4 * l) {
+            // Four accumulators hide the FMA latency.
+            FloatVector s0 = FloatVector.zero(sp), s1 = FloatVector.zero(sp), s2 = FloatVector.zero(sp), s3 = FloatVector.zero(sp);
+            for (int end = n - 4 * l; i <= end; i += 4 * l) {
+                s0 = FloatVector.fromArray(sp, a, aOff + i).fma(FloatVector.fromArray(sp, b, bOff + i), s0);
+                s1 = FloatVector.fromArray(sp, a, aOff + i + l).fma(FloatVector.fromArray(sp, b, bOff + i + l), s1);
+                s2 = FloatVector.fromArray(sp, a, aOff + i + 2 * l).fma(FloatVector.fromArray(sp, b, bOff + i + 2 * l), s2);
+                s3 = FloatVector.fromArray(sp, a, aOff + i + 3 * l).fma(FloatVector.fromArray(sp, b, bOff + i + 3 * l), s3);
+            }
+            s = sumLanes(s0.add(s1).add(s2.add(s3)));
+        }
+        if (n - i >= l) {
+            FloatVector s0 = FloatVector.zero(sp);
+            for (int end = n - l; i <= end; i += l) s0 = FloatVector.fromArray(sp, a, aOff + i).fma(FloatVector.fromArray(sp, b, bOff + i), s0);
+            s += sumLanes(s0);
+        }
+        for (; i < n; i++) s = Math.fma(a[aOff + i], b[bOff + i], s);
+        return s;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        final VectorSpecies<Float> sp = SPECIES;
+        final int l = L;
+        int i = 0;
+        FloatVector av = FloatVector.broadcast(sp, alpha);
+        for (int end = n - l; i <= end; i += l) {
+            FloatVector.fromArray(sp, x, xOff + i).fma(av, FloatVector.fromArray(sp, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+
+    // =====================================================================================================
+    // Convolution: batched im2col + the blocked GEMM
+    // =====================================================================================================
+
+    @Override
+    public void conv2d(ConvGeometry g, float[] x, float[] w, float[] out) {
+        conv.forward(g, x, w, out);
+    }
+
+    @Override
+    public void conv2dInputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx) {
+        conv.inputGrad(g, gy, w, dx);
+    }
+
+    @Override
+    public void conv2dWeightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw) {
+        conv.weightGrad(g, x, gy, dw);
+    }
+
+    // =====================================================================================================
+    // Power iteration
+    // =====================================================================================================
+
+    /** Columns of v per parallel item of the W^T u pass: a multiple of every vector length, fixed, so sums do not depend on threads. */
+    private static final int PI_COLS = 1024;
+    /** Rows per parallel item of the W v pass. */
+    private static final int PI_ROWS = 64;
+    /** Below this many elements of W the two passes run on the calling thread. */
+    private static final int PI_PARALLEL = 1 << 20;
+
+    @Override
+    public float powerIteration(float[] w, int wOff, int rows, int cols, float[] u, float[] v, int iterations, float eps) {
+        float[] wv = new float[rows];
+        boolean parallel = (long) rows * cols >= PI_PARALLEL;
+        float sigma = 0f;
+        for (int it = 0; it < iterations; it++) {
+            // v = W^T u: each item owns a slice of v and sweeps all rows, four at a time, so v is loaded and
+            // stored once per four rows of W.
+            int colItems = (cols + PI_COLS - 1) / PI_COLS;
+            if (parallel) threads.parallelFor(colItems, t -> transposedProduct(w, wOff, rows, cols, u, v, t * PI_COLS, Math.min(cols, (t + 1) * PI_COLS)));
+            else transposedProduct(w, wOff, rows, cols, u, v, 0, cols);
+            float vInv = 1f / Math.max((float) Math.sqrt(dot(v, 0, v, 0, cols)), eps);
+            scale(v, cols, vInv);
+            // wv = W v, four rows at a time sharing the loads of v.
+            int rowItems = (rows + PI_ROWS - 1) / PI_ROWS;
+            if (parallel) threads.parallelFor(rowItems, t -> product(w, wOff, cols, v, wv, t * PI_ROWS, Math.min(rows, (t + 1) * PI_ROWS)));
+            else product(w, wOff, cols, v, wv, 0, rows);
+            float norm = Math.max((float) Math.sqrt(dot(wv, 0, wv, 0, rows)), eps);
+            for (int i = 0; i < rows; i++) u[i] = wv[i] / norm;
+            sigma = dot(u, 0, wv, 0, rows);
+        }
+        return sigma;
+    }
+
+    private void scale(float[] x, int n, float f) {
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) FloatVector.fromArray(SPECIES, x, i).mul(f).intoArray(x, i);
+        for (; i < n; i++) x[i] *= f;
+    }
+
+    /** v[j0..j1) = sum over i of u[i] W[i, j0..j1), in order of i. */
+    private static void transposedProduct(float[] w, int wOff, int rows, int cols, float[] u, float[] v, int j0, int j1) {
+        final VectorSpecies<Float> sp = SPECIES;
+        java.util.Arrays.fill(v, j0, j1, 0f);
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            float u0 = u[i], u1 = u[i + 1], u2 = u[i + 2], u3 = u[i + 3];
+            int r0 = wOff + i * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols;
+            FloatVector u0v = FloatVector.broadcast(sp, u0), u1v = FloatVector.broadcast(sp, u1);
+            FloatVector u2v = FloatVector.broadcast(sp, u2), u3v = FloatVector.broadcast(sp, u3);
+            int j = j0;
+            for (int end = j1 - L; j <= end; j += L) {
+                FloatVector acc = FloatVector.fromArray(sp, v, j);
+                acc = FloatVector.fromArray(sp, w, r0 + j).fma(u0v, acc);
+                acc = FloatVector.fromArray(sp, w, r1 + j).fma(u1v, acc);
+                acc = FloatVector.fromArray(sp, w, r2 + j).fma(u2v, acc);
+                acc = FloatVector.fromArray(sp, w, r3 + j).fma(u3v, acc);
+                acc.intoArray(v, j);
+            }
+            for (; j < j1; j++) {
+                float acc = v[j];
+                acc = Math.fma(w[r0 + j], u0, acc);
+                acc = Math.fma(w[r1 + j], u1, acc);
+                acc = Math.fma(w[r2 + j], u2, acc);
+                acc = Math.fma(w[r3 + j], u3, acc);
+                v[j] = acc;
+            }
+        }
+        for (; i < rows; i++) {
+            float ui = u[i];
+            FloatVector uv = FloatVector.broadcast(sp, ui);
+            int r = wOff + i * cols, j = j0;
+            for (int end = j1 - L; j <= end; j += L)
+                FloatVector.fromArray(sp, w, r + j).fma(uv, FloatVector.fromArray(sp, v, j)).intoArray(v, j);
+            for (; j < j1; j++) v[j] = Math.fma(w[r + j], ui, v[j]);
+        }
+    }
+
+    /** wv[i] = W[i, :] . v for i in [i0, i1). */
+    private void product(float[] w, int wOff, int cols, float[] v, float[] wv, int i0, int i1) {
+        final VectorSpecies<Float> sp = SPECIES;
+        int i = i0;
+        for (; i + 4 <= i1; i += 4) {
+            int r0 = wOff + i * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols;
+            FloatVector s0 = FloatVector.zero(sp), s1 = FloatVector.zero(sp), s2 = FloatVector.zero(sp), s3 = FloatVector.zero(sp);
+            int j = 0;
+            for (int end = cols - L; j <= end; j += L) {
+                FloatVector vj = FloatVector.fromArray(sp, v, j);
+                s0 = FloatVector.fromArray(sp, w, r0 + j).fma(vj, s0);
+                s1 = FloatVector.fromArray(sp, w, r1 + j).fma(vj, s1);
+                s2 = FloatVector.fromArray(sp, w, r2 + j).fma(vj, s2);
+                s3 = FloatVector.fromArray(sp, w, r3 + j).fma(vj, s3);
+            }
+            float t0 = sumLanes(s0), t1 = sumLanes(s1);
+            float t2 = sumLanes(s2), t3 = sumLanes(s3);
+            for (; j < cols; j++) {
+                float vj = v[j];
+                t0 = Math.fma(w[r0 + j], vj, t0);
+                t1 = Math.fma(w[r1 + j], vj, t1);
+                t2 = Math.fma(w[r2 + j], vj, t2);
+                t3 = Math.fma(w[r3 + j], vj, t3);
+            }
+            wv[i] = t0;
+            wv[i + 1] = t1;
+            wv[i + 2] = t2;
+            wv[i + 3] = t3;
+        }
+        for (; i < i1; i++) wv[i] = dot(w, wOff + i * cols, v, 0, cols);
+    }
+
+    // =====================================================================================================
+    // Elementwise and reductions
+    // =====================================================================================================
+
+    @Override
+    public void unary(UnaryOp op, float p, float q, float[] x, int xOff, float[] out, int outOff, int n) {
+        final VectorSpecies<Float> sp = SPECIES;
+        final int end = n - L;
+        int i = 0;
+        // NOTE: one loop per op rather than a helper returning a vector: a vector crossing a call that is not
+        // inlined is boxed. Transcendental functions are the Vector API's (within a few ulp of Math's).
+        switch (op) {
+            case NEG:
+                for (; i <= end; i += L) FloatVector.fromArray(sp, x, xOff + i).neg().intoArray(out, outOff + i);
+                break;
+            case ABS:
+                for (; i <= end; i += L) FloatVector.fromArray(sp, x, xOff + i).abs().intoArray(out, outOff + i);
+                break;
+            case SQUARE:
+                for (; i <= end; i += L) {
+                    FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
+                    v.mul(v).intoArray(out, outOff + i);
+                }
+                break;
+            case RELU:
+                // NOTE: x > 0 ? x : 0 maps NaN to 0 in the scalar kernel; max(NaN, 0) is NaN, so blend on a compare instead.
+                for (; i <= end; i += L) {
+                    FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
+                    v.blend(0f, v.compare(VectorOperators.GT, 0f).not()).intoArray(out, outOff + i);
+                }
+                break;
+            case LEAKY_RELU:
+                for (; i <= end; i += L) {
+                    FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
+                    v.blend(v.mul(p), v.compare(VectorOperators.GT, 0f).not()).intoArray(out, outOff + i);
+                }
+                break;
+            case CLAMP:
+                for (; i <= end; i += L) FloatVector.fromArray(sp, x, xOff + i).max(p).min(q).intoArray(out, outOff + i);
+                break;
+            case ADD_SCALAR:
+                for (; i <= end; i += L) FloatVector.fromArray(sp, x, xOff + i).add(p).intoArray(out, outOff + i);
+                break;
+            case MUL_SCALAR:
+                for (; i <= end; i += L) FloatVector.fromArray(sp, x, xOff + i).mul(p).intoArray(out, outOff + i);
+                break;
+            case GT_SCALAR: {
+                FloatVector zero = FloatVector.zero(sp);
+                for (; i <= end; i += L)
+                    zero.blend(1f, FloatVector.fromArray(sp, x, xOff + i).compare(VectorOperators.GT, p)).intoArray(out, outOff + i);
+                break;
+            }
+            case EXP:
+                for (; i <= end; i += L) FloatVector.fromArray(sp, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+                break;
+            case TANH:
+                for (; i <= end; i += L) FloatVector.fromArray(sp, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
+                break;
+            case SIGMOID: {
+                // 1 / (1 + e^-x): e^-x overflows to +inf for x < -88 and the quotient is then 0, as it should be.
+                FloatVector one = FloatVector.broadcast(sp, 1f);
+                for (; i <= end; i += L)
+                    one.div(FloatVector.fromArray(sp, x, xOff + i).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(out, outOff + i);
+                break;
+            }
+            default:
+                break;
+        }
+        for (; i < n; i++) out[outOff + i] = apply(op, p, q, x[xOff + i]);
+    }
+
+    @Override
+    protected void binaryRow(BinaryOp op, float[] a, int ia, int sa, float[] b, int ib, int sb, float[] out, int o, int n) {
+        boolean arithmetic = op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL || op == BinaryOp.DIV
+                || op == BinaryOp.MAX || op == BinaryOp.MIN;
+        if (!arithmetic || n < L || (sa | sb) > 1) {
+            super.binaryRow(op, a, ia, sa, b, ib, sb, out, o, n);
+            return;
+        }
+        final VectorSpecies<Float> sp = SPECIES;
+        VectorOperators.Binary vop = op == BinaryOp.ADD ? VectorOperators.ADD : op == BinaryOp.SUB ? VectorOperators.SUB
+                : op == BinaryOp.MUL ? VectorOperators.MUL : op == BinaryOp.DIV ? VectorOperators.DIV
+                : op == BinaryOp.MAX ? VectorOperators.MAX : VectorOperators.MIN;
+        int j = 0;
+        if (sa == 1 && sb == 1) {
+            for (int end = n - L; j <= end; j += L)
+                FloatVector.fromArray(sp, a, ia + j).lanewise(vop, FloatVector.fromArray(sp, b, ib + j)).intoArray(out, o + j);
+        } else if (sa == 1) {
+            FloatVector bv = FloatVector.broadcast(sp, b[ib]);
+            for (int end = n - L; j <= end; j += L)
+                FloatVector.fromArray(sp, a, ia + j).lanewise(vop, bv).intoArray(out, o + j);
+        } else if (sb == 1) {
+            FloatVector av = FloatVector.broadcast(sp, a[ia]);
+            for (int end = n - L; j <= end; j += L)
+                av.lanewise(vop, FloatVector.fromArray(sp, b, ib + j)).intoArray(out, o + j);
+        }
+        for (; j < n; j++) out[o + j] = apply(op, a[ia + j * sa], b[ib + j * sb]);
+    }
+
+    @Override
+    public void reduce(ReduceOp op, float[] x, int outer, int len, int inner, float[] out) {
+        final VectorSpecies<Float> sp = SPECIES;
+        boolean sum = op == ReduceOp.SUM;
+        VectorOperators.Associative vop = sum ? VectorOperators.ADD : VectorOperators.MAX;
+        float init = sum ? 0f : Float.NEGATIVE_INFINITY;
+        for (int o = 0; o < outer; o++) {
+            int base = o * len * inner, ob = o * inner;
+            if (inner == 1) {
+                // A contiguous run of len values: lane-wise partial results, then one horizontal reduction.
+                int r = 0;
+                float acc = init;
+                if (len >= L) {
+                    FloatVector va = FloatVector.broadcast(sp, init);
+                    for (int end = len - L; r <= end; r += L) va = va.lanewise(vop, FloatVector.fromArray(sp, x, base + r));
+                    acc = sum ? sumLanes(va) : va.reduceLanes(vop);
+                }
+                for (; r < len; r++) acc = sum ? acc + x[base + r] : Math.max(acc, x[base + r]);
+                out[ob] = acc;
+                continue;
+            }
+            java.util.Arrays.fill(out, ob, ob + inner, init);
+            for (int r = 0; r < len; r++) {
+                int row = base + r * inner, i = 0;
+                for (int end = inner - L; i <= end; i += L)
+                    FloatVector.fromArray(sp, out, ob + i).lanewise(vop, FloatVector.fromArray(sp, x, row + i)).intoArray(out, ob + i);
+                for (; i < inner; i++) out[ob + i] = sum ? out[ob + i] + x[row + i] : Math.max(out[ob + i], x[row + i]);
+            }
+        }
+    }
+}

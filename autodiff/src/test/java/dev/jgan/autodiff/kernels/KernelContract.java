@@ -1,0 +1,316 @@
+package dev.jgan.autodiff.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Kernels} implementation must compute, checked against naive loops in double precision
+ * written here. Tolerances grow with the reduction length: an error bound of a float sum of k products is
+ * about {@code k * eps * sum |a_i b_i|}, and that is what is allowed (times a small factor).
+ * Subclasses supply the implementation under test.
+ */
+abstract class KernelContract {
+    /** m, n, k and lengths that hit every edge: below, at and above vector widths and register tiles. */
+    static final int[] SIZES = {1, 3, 7, 8, 17, 64, 65, 257};
+    static final double EPS = Math.ulp(1f);
+
+    abstract Kernels kernels();
+
+    static float[] random(SplittableRandom r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
+        return a;
+    }
+
+    static void assertClose(String what, double expected, double absSum, int length, float actual) {
+        double tol = 4 * (length + 2) * EPS * absSum + 1e-30;
+        if (!(Math.abs(actual - expected) <= tol))
+            fail(what + ": expected " + expected + " got " + actual + " (tolerance " + tol + ")");
+    }
+
+    // ---- GEMM ----
+
+    @Test
+    void gemmMatchesNaiveLoopsOverAwkwardSizes() {
+        SplittableRandom r = new SplittableRandom(1);
+        Kernels k = kernels();
+        int checked = 0;
+        for (int m : SIZES) for (int n : SIZES) for (int kk : SIZES) {
+            // Each shape with one of the four transpose combinations and both betas, in rotation, plus padded strides.
+            int variant = (m * 31 + n * 7 + kk) & 7;
+            boolean ta = (variant & 1) != 0, tb = (variant & 2) != 0;
+            float beta = (variant & 4) != 0 ? 1f : 0f;
+            checkGemm(k, r, ta, tb, m, n, kk, beta, 1 + (variant & 1));
+            checked++;
+        }
+        assertEquals(SIZES.length * SIZES.length * SIZES.length, checked);
+    }
+
+    @Test
+    void gemmAllTransposesAndBetasOnMidSizes() {
+        SplittableRandom r = new SplittableRandom(2);
+        for (boolean ta : new boolean[] {false, true})
+            for (boolean tb : new boolean[] {false, true})
+                for (float beta : new float[] {0f, 1f})
+                    for (int[] s : new int[][] {{65, 257, 17}, {257, 65, 64}, {100, 96, 300}, {6, 32, 513}, {13, 200, 1}})
+                        checkGemm(kernels(), r, ta, tb, s[0], s[1], s[2], beta, 3);
+    }
+
+    @Test
+    void gemmWithZeroDepthClearsOrKeepsC() {
+        float[] c = {5f, 6f};
+        kernels().gemm(false, false, 1, 2, 0, new float[0], 0, 1, new float[0], 0, 2, 1f, c, 0, 2);
+        assertThat(c).containsExactly(5f, 6f);
+        kernels().gemm(false, false, 1, 2, 0, new float[0], 0, 1, new float[0], 0, 2, 0f, c, 0, 2);
+        assertThat(c).containsExactly(0f, 0f);
+    }
+
+    /** C = op(A) op(B) + beta C with leading dimensions padded by {@code pad} and non-zero offsets. */
+    static void checkGemm(Kernels kern, SplittableRandom r, boolean ta, boolean tb, int m, int n, int k, float beta, int pad) {
+        int aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n;
+        int lda = aCols + pad, ldb = bCols + pad, ldc = n + pad, off = 3;
+        float[] a = random(r, off + aRows * lda), b = random(r, off + bRows * ldb), c = random(r, off + m * ldc);
+        float[] c0 = c.clone();
+        kern.gemm(ta, tb, m, n, k, a, off, lda, b, off, ldb, beta, c, off, ldc);
+        String what = kern.name() + " gemm(" + ta + "," + tb + ") " + m + "x" + n + "x" + k + " beta " + beta;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0, abs = 0;
+                for (int p = 0; p < k; p++) {
+                    double av = ta ? a[off + p * lda + i] : a[off + i * lda + p];
+                    double bv = tb ? b[off + j * ldb + p] : b[off + p * ldb + j];
+                    s += av * bv;
+                    abs += Math.abs(av * bv);
+                }
+                double cij = c0[off + i * ldc + j];
+                if (beta != 0f) {
+                    s += cij;
+                    abs += Math.abs(cij);
+                }
+                assertClose(what + " at " + i + "," + j, s, abs, k + 1, c[off + i * ldc + j]);
+            }
+            // Padding between rows is never written.
+            for (int j = n; j < ldc && i < m - 1; j++) assertEquals(c0[off + i * ldc + j], c[off + i * ldc + j], what + " wrote padding");
+        }
+    }
+
+    // ---- convolution ----
+
+    /** Geometries with odd sizes, strides 1 and 2, padding 0/1/2, dilation and groups. */
+    static List<ConvGeometry> convShapes() {
+        List<ConvGeometry> list = new ArrayList<>();
+        int[][] specs = {
+                // n, c, h, w, k, kh, kw, sh, sw, ph, pw, dh, dw, groups
+                {2, 1, 28, 28, 8, 4, 4, 2, 2, 1, 1, 1, 1, 1},
+                {3, 3, 7, 9, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+                {1, 4, 5, 5, 6, 3, 3, 2, 2, 0, 0, 1, 1, 2},
+                {2, 6, 11, 8, 4, 3, 2, 1, 2, 2, 1, 2, 1, 2},
+                {2, 2, 9, 9, 3, 1, 1, 1, 1, 0, 0, 1, 1, 1},
+                {1, 3, 6, 7, 3, 5, 5, 1, 1, 2, 2, 1, 1, 3},
+                {2, 5, 13, 10, 7, 3, 3, 2, 1, 1, 0, 2, 2, 1},
+                {4, 16, 7, 7, 32, 4, 4, 2, 2, 1, 1, 1, 1, 1},
+                {1, 2, 3, 3, 2, 3, 3, 1, 1, 2, 2, 1, 1, 1},
+        };
+        for (int[] s : specs) {
+            int oh = (s[2] + 2 * s[9] - s[11] * (s[5] - 1) - 1) / s[7] + 1;
+            int ow = (s[3] + 2 * s[10] - s[12] * (s[6] - 1) - 1) / s[8] + 1;
+            list.add(new ConvGeometry(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13], oh, ow));
+        }
+        return list;
+    }
+
+    /** Calls {@code visit(n, k, oy, ox, c, iy, ix)} for every product term of the convolution (in-bounds only). */
+    interface Term {
+        void visit(int n, int k, int oy, int ox, int ci, int ki, int kj, int iy, int ix);
+    }
+
+    static void forEachTerm(ConvGeometry g, Term t) {
+        int cg = g.cPerGroup(), kg = g.kPerGroup();
+        for (int n = 0; n < g.n(); n++)
+            for (int k = 0; k < g.k(); k++)
+                for (int oy = 0; oy < g.oh(); oy++)
+                    for (int ox = 0; ox < g.ow(); ox++)
+                        for (int ci = 0; ci < cg; ci++)
+                            for (int ki = 0; ki < g.kh(); ki++)
+                                for (int kj = 0; kj < g.kw(); kj++) {
+                                    int iy = oy * g.strideH() - g.padH() + ki * g.dilH(), ix = ox * g.strideW() - g.padW() + kj * g.dilW();
+                                    if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) t.visit(n, k, oy, ox, (k / kg) * cg + ci, ki, kj, iy, ix);
+                                }
+    }
+
+    @Test
+    void convolutionFamilyMatchesDirectLoops() {
+        SplittableRandom r = new SplittableRandom(3);
+        Kernels kern = kernels();
+        int checked = 0;
+        for (ConvGeometry g : convShapes()) {
+            int xs = g.n() * g.c() * g.h() * g.w(), ys = g.n() * g.k() * g.oh() * g.ow(), ws = g.k() * g.patch();
+            float[] x = random(r, xs), w = random(r, ws), gy = random(r, ys);
+            double[] y = new double[ys], yAbs = new double[ys], dx = new double[xs], dxAbs = new double[xs], dw = new double[ws], dwAbs = new double[ws];
+            int[] dxTerms = new int[xs];
+            forEachTerm(g, (n, k, oy, ox, c, ki, kj, iy, ix) -> {
+                int xi = ((n * g.c() + c) * g.h() + iy) * g.w() + ix;
+                int yi = ((n * g.k() + k) * g.oh() + oy) * g.ow() + ox;
+                int wi = ((k * g.cPerGroup() + c % g.cPerGroup()) * g.kh() + ki) * g.kw() + kj;
+                y[yi] += (double) x[xi] * w[wi];
+                yAbs[yi] += Math.abs((double) x[xi] * w[wi]);
+                dx[xi] += (double) gy[yi] * w[wi];
+                dxAbs[xi] += Math.abs((double) gy[yi] * w[wi]);
+                dxTerms[xi]++;
+                dw[wi] += (double) gy[yi] * x[xi];
+                dwAbs[wi] += Math.abs((double) gy[yi] * x[xi]);
+            });
+            float[] out = new float[ys], gx = new float[xs], gw = random(r, ws);
+            java.util.Arrays.fill(gx, Float.NaN);   // must be overwritten, not accumulated into
+            kern.conv2d(g, x, w, out);
+            kern.conv2dInputGrad(g, gy, w, gx);
+            kern.conv2dWeightGrad(g, x, gy, gw);
+            String what = kern.name() + " " + g;
+            for (int i = 0; i < ys; i++) assertClose(what + " conv2d[" + i + "]", y[i], yAbs[i], g.patch(), out[i]);
+            for (int i = 0; i < xs; i++) assertClose(what + " inputGrad[" + i + "]", dx[i], dxAbs[i], Math.max(1, dxTerms[i]), gx[i]);
+            int reduction = g.n() * g.oh() * g.ow();
+            for (int i = 0; i < ws; i++) assertClose(what + " weightGrad[" + i + "]", dw[i], dwAbs[i], reduction, gw[i]);
+            checked++;
+        }
+        assertEquals(convShapes().size(), checked);
+    }
+
+    // ---- power iteration ----
+
+    @Test
+    void powerIterationOfDiagonalMatrixFindsLargestEntry() {
+        // The spectral norm of a diagonal matrix is its largest absolute entry.
+        int rows = 37, cols = 53;
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < rows; i++) w[i * cols + i] = 0.5f + 0.01f * i;
+        w[20 * cols + 20] = -3f;
+        float[] u = new float[rows], v = new float[cols];
+        java.util.Arrays.fill(u, 1f);
+        float sigma = kernels().powerIteration(w, 0, rows, cols, u, v, 50, 1e-12f);
+        assertEquals(3f, sigma, 1e-4f);
+        assertEquals(1f, Math.abs(u[20]), 1e-3f);
+        assertEquals(1f, Math.abs(v[20]), 1e-3f);
+    }
+
+    @Test
+    void powerIterationStepMatchesDefinition() {
+        SplittableRandom r = new SplittableRandom(4);
+        for (int[] s : new int[][] {{1, 1}, {3, 7}, {17, 65}, {64, 257}, {128, 1024}, {65, 3000}}) {
+            int rows = s[0], cols = s[1];
+            float[] w = random(r, 5 + rows * cols), u = random(r, rows), v = new float[cols];
+            double[] vd = new double[cols], ud = new double[rows];
+            for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) vd[j] += (double) u[i] * w[5 + i * cols + j];
+            double vn = Math.max(norm(vd), 1e-12);
+            for (int j = 0; j < cols; j++) vd[j] /= vn;
+            for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) ud[i] += (double) w[5 + i * cols + j] * vd[j];
+            double sigma = norm(ud);
+            float got = kernels().powerIteration(w, 5, rows, cols, u, v, 1, 1e-12f);
+            double tol = 1e-5 * Math.sqrt(rows + cols);
+            assertEquals(sigma, got, tol * Math.max(1, sigma), "sigma " + rows + "x" + cols);
+            for (int j = 0; j < cols; j++) assertEquals(vd[j], v[j], tol, "v " + rows + "x" + cols);
+            for (int i = 0; i < rows; i++) assertEquals(ud[i] / sigma, u[i], tol, "u " + rows + "x" + cols);
+        }
+    }
+
+    static double norm(double[] x) {
+        double s = 0;
+        for (double d : x) s += d * d;
+        return Math.sqrt(s);
+    }
+
+    // ---- BLAS-1, elementwise, reductions ----
+
+    @Test
+    void dotAndAxpyOverAwkwardLengths() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int n : new int[] {0, 1, 3, 7, 8, 13, 15, 16, 17, 31, 33, 63, 64, 65, 127, 207, 257, 702, 4098}) {
+            float[] a = random(r, n + 2), b = random(r, n + 3);
+            double s = 0, abs = 0;
+            for (int i = 0; i < n; i++) {
+                s += (double) a[i + 2] * b[i + 3];
+                abs += Math.abs((double) a[i + 2] * b[i + 3]);
+            }
+            assertClose("dot " + n, s, abs, n, kernels().dot(a, 2, b, 3, n));
+            float[] y = b.clone();
+            kernels().axpy(0.75f, a, 2, y, 3, n);
+            for (int i = 0; i < n; i++) assertClose("axpy " + n, b[i + 3] + 0.75 * a[i + 2], Math.abs(b[i + 3]) + Math.abs(0.75 * a[i + 2]), 1, y[i + 3]);
+            assertEquals(b[0], y[0]);
+        }
+    }
+
+    @Test
+    void unaryOpsMatchTheScalarDefinitionOverAwkwardLengths() {
+        SplittableRandom r = new SplittableRandom(6);
+        for (UnaryOp op : UnaryOp.values()) {
+            for (int n : new int[] {1, 7, 16, 17, 33, 100}) {
+                float[] x = random(r, n);
+                for (int i = 0; i < n; i++) x[i] *= 6f;   // both sides of 0, beyond tanh's linear range
+                if (op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.POW_SCALAR) for (int i = 0; i < n; i++) x[i] = Math.abs(x[i]) + 0.01f;
+                if (op == UnaryOp.LOG1P) for (int i = 0; i < n; i++) x[i] = Math.abs(x[i]);
+                float p = op == UnaryOp.CLAMP || op == UnaryOp.IN_RANGE ? -1f : op == UnaryOp.POW_SCALAR ? 1.5f : 0.2f, q = 2f;
+                float[] out = new float[n + 1];
+                out[n] = 42f;
+                kernels().unary(op, p, q, x, 0, out, 0, n);
+                assertEquals(42f, out[n], "unary wrote past n");
+                for (int i = 0; i < n; i++) {
+                    float expected = ScalarKernels.apply(op, p, q, x[i]);
+                    // Transcendental functions may differ by a few ulp from java.lang.Math's.
+                    float tol = 4 * Math.ulp(Math.max(Math.abs(expected), 1e-6f)) + 1e-7f;
+                    assertEquals(expected, out[i], tol, op + " at " + x[i]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void binaryOpsWithBroadcastStrides() {
+        SplittableRandom r = new SplittableRandom(7);
+        int[] shape = {3, 5, 37};
+        int total = 3 * 5 * 37;
+        int[][] aStrides = {{185, 37, 1}, {37, 0, 1}, {0, 0, 1}, {1, 3, 0}};
+        int[][] bStrides = {{185, 37, 1}, {0, 1, 0}, {37, 0, 1}, {0, 0, 0}};
+        for (BinaryOp op : BinaryOp.values()) {
+            for (int s = 0; s < aStrides.length; s++) {
+                float[] a = random(r, total), b = random(r, total);
+                if (op == BinaryOp.POW) for (int i = 0; i < total; i++) a[i] = Math.abs(a[i]) + 0.1f;
+                if (op == BinaryOp.EQ) b = a.clone();
+                float[] out = new float[total];
+                kernels().binary(op, a, aStrides[s], b, bStrides[s], out, shape);
+                int o = 0;
+                for (int i = 0; i < 3; i++) for (int j = 0; j < 5; j++) for (int k = 0; k < 37; k++, o++) {
+                    float av = a[i * aStrides[s][0] + j * aStrides[s][1] + k * aStrides[s][2]];
+                    float bv = b[i * bStrides[s][0] + j * bStrides[s][1] + k * bStrides[s][2]];
+                    assertEquals(ScalarKernels.apply(op, av, bv), out[o], 0f, op + " strides " + s);
+                }
+            }
+        }
+    }
+
+    @Test
+    void reductionsOverEveryAxisPosition() {
+        SplittableRandom r = new SplittableRandom(8);
+        for (ReduceOp op : ReduceOp.values()) {
+            for (int[] s : new int[][] {{1, 1, 1}, {1, 100, 1}, {3, 17, 1}, {2, 65, 33}, {4, 7, 16}, {1, 0, 5}, {5, 257, 3}}) {
+                int outer = s[0], len = s[1], inner = s[2];
+                float[] x = random(r, outer * len * inner), out = new float[outer * inner];
+                kernels().reduce(op, x, outer, len, inner, out);
+                for (int o = 0; o < outer; o++) for (int i = 0; i < inner; i++) {
+                    double acc = op == ReduceOp.SUM ? 0 : Double.NEGATIVE_INFINITY, abs = 0;
+                    for (int l = 0; l < len; l++) {
+                        float v = x[(o * len + l) * inner + i];
+                        acc = op == ReduceOp.SUM ? acc + v : Math.max(acc, v);
+                        abs += Math.abs(v);
+                    }
+                    if (op == ReduceOp.MAX) assertEquals((float) acc, out[o * inner + i], 0f, "max");
+                    else assertClose("sum " + outer + "x" + len + "x" + inner, acc, abs, len, out[o * inner + i]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.jgan.autodiff.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API kernels against the naive loops of {@link KernelContract} and against {@link ScalarKernels},
+ * at the JVM's vector width ({@code -Djgan.simd.bits}; surefire runs this class at 128, 256 and 512 bits).
+ * Skipped when the JVM was started without the incubator module. This class never names an incubator type,
+ * so it loads either way.
+ */
+class VectorKernelsTest extends KernelContract {
+    private static Kernels one, two;
+
+    @BeforeAll
+    static void vectorModule() {
+        assumeTrue(KernelProvider.vectorModuleAvailable(), "jdk.incubator.vector not in the boot layer");
+        one = KernelProvider.vector(KernelThreads.create(1));
+        two = KernelProvider.vector(KernelThreads.create(2));
+    }
+
+    @Override
+    Kernels kernels() {
+        return two;
+    }
+
+    @Test
+    void widthIsTheRequestedOne() {
+        String bits = System.getProperty("jgan.simd.bits");
+        if (bits != null) assertThat(two.name()).isEqualTo("vector-" + bits);
+        assertThat(two.name()).startsWith("vector-");
+    }
+
+    @Test
+    void gemmIsBitwiseTheSameForOneAndTwoThreads() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int[] s : new int[][] {{257, 65, 300}, {64, 1030, 100}, {500, 64, 577}, {7, 300, 65}}) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    int m = s[0], n = s[1], k = s[2];
+                    float[] a = random(r, m * k), b = random(r, k * n), c1 = random(r, m * n), c2 = c1.clone();
+                    one.gemm(ta, tb, m, n, k, a, 0, ta ? m : k, b, 0, tb ? k : n, 1f, c1, 0, n);
+                    two.gemm(ta, tb, m, n, k, a, 0, ta ? m : k, b, 0, tb ? k : n, 1f, c2, 0, n);
+                    assertThat(c2).as("gemm %dx%dx%d %b %b", m, n, k, ta, tb).containsExactly(c1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void convolutionIsBitwiseTheSameForOneAndTwoThreads() {
+        SplittableRandom r = new SplittableRandom(12);
+        for (ConvGeometry g : convShapes()) {
+            int xs = g.n() * g.c() * g.h() * g.w(), ys = g.n() * g.k() * g.oh() * g.ow(), ws = g.k() * g.patch();
+            float[] x = random(r, xs), w = random(r, ws), gy = random(r, ys);
+            float[] y1 = new float[ys], y2 = new float[ys], dx1 = new float[xs], dx2 = new float[xs], dw1 = new float[ws], dw2 = new float[ws];
+            one.conv2d(g, x, w, y1);
+            two.conv2d(g, x, w, y2);
+            one.conv2dInputGrad(g, gy, w, dx1);
+            two.conv2dInputGrad(g, gy, w, dx2);
+            one.conv2dWeightGrad(g, x, gy, dw1);
+            two.conv2dWeightGrad(g, x, gy, dw2);
+            assertThat(y2).as("conv2d %s", g).containsExactly(y1);
+            assertThat(dx2).as("inputGrad %s", g).containsExactly(dx1);
+            assertThat(dw2).as("weightGrad %s", g).containsExactly(dw1);
+        }
+    }
+
+    @Test
+    void powerIterationIsBitwiseTheSameForOneAndTwoThreads() {
+        SplittableRandom r = new SplittableRandom(13);
+        int rows = 300, cols = 4000;   // above the size where the passes go parallel
+        float[] w = random(r, rows * cols), u1 = random(r, rows), u2 = u1.clone(), v1 = new float[cols], v2 = new float[cols];
+        float s1 = one.powerIteration(w, 0, rows, cols, u1, v1, 2, 1e-12f);
+        float s2 = two.powerIteration(w, 0, rows, cols, u2, v2, 2, 1e-12f);
+        assertThat(s2).isEqualTo(s1);
+        assertThat(u2).containsExactly(u1);
+        assertThat(v2).containsExactly(v1);
+    }
+
+    @Test
+    void agreesWithScalarKernelsOnLargeGemm() {
+        // The packed path against the reference implementation (not only against the naive double loops).
+        SplittableRandom r = new SplittableRandom(14);
+        Kernels scalar = new ScalarKernels();
+        int m = 130, n = 270, k = 600;
+        float[] a = random(r, m * k), b = random(r, k * n), cv = new float[m * n], cs = new float[m * n];
+        two.gemm(false, true, m, n, k, a, 0, k, b, 0, k, 0f, cv, 0, n);
+        scalar.gemm(false, true, m, n, k, a, 0, k, b, 0, k, 0f, cs, 0, n);
+        for (int i = 0; i < cv.length; i++) assertThat((double) cv[i]).isCloseTo(cs[i], org.assertj.core.data.Offset.offset(8 * k * EPS * 20));
+    }
+}

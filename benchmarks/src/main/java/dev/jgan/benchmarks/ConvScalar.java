@@ -1,0 +1,8 @@
+package dev.jgan.benchmarks;
+
+import org.openjdk.jmh.annotations.Fork;
+
+/** {@link ConvBenchmark} on the scalar kernels (single-threaded: run it with {@code -p threads=1}). */
+@Fork(value = 1, jvmArgsAppend = "-Djgan.simd=off")
+public class ConvScalar extends ConvBenchmark {
+}

@@ -34,6 +34,26 @@ final class Bench {
             throw new AssertionError(what + ": expected " + expected + " but computed " + actual);
     }
 
+    /**
+     * One element of C = A B (row-major [m, k] @ [k, n]) computed in double, and the float32 tolerance for it:
+     * the check every GEMM benchmark runs after each product.
+     */
+    record GemmProbe(int index, double expected, double tolerance) {
+        static GemmProbe of(float[] a, float[] b, int m, int k, int n) {
+            int i = m / 2 + 1 < m ? m / 2 + 1 : 0, j = n - 1;
+            double sum = 0, abs = 0;
+            for (int p = 0; p < k; p++) {
+                sum += (double) a[i * k + p] * b[p * n + j];
+                abs += Math.abs((double) a[i * k + p] * b[p * n + j]);
+            }
+            return new GemmProbe(i * n + j, sum, 4 * (k + 2) * Math.ulp(1f) * abs);
+        }
+
+        void check(String what, float[] c) {
+            Bench.check(what, c[index], expected, tolerance);
+        }
+    }
+
     /** Parses "MxK@KxN" into {m, k, n}. */
     static int[] gemmShape(String s) {
         String[] parts = s.split("@");

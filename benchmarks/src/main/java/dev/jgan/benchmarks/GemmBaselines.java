@@ -31,10 +31,10 @@ public class GemmBaselines {
     @Param({"1", "2"})
     public int threads;
 
-    int m, k, n, probe;
+    int m, k, n;
+    Bench.GemmProbe probe;
     float[] a, b, c;
     FMatrixRMaj ma, mb, mc;
-    double expected, tolerance;
 
     @Setup
     public void setUp() {
@@ -49,15 +49,7 @@ public class GemmBaselines {
         mb = FMatrixRMaj.wrap(k, n, b);
         mc = new FMatrixRMaj(m, n);
         EjmlConcurrency.setMaxThreads(threads);
-        int i = m / 2 + 1 < m ? m / 2 + 1 : 0, j = n - 1;
-        probe = i * n + j;
-        double sum = 0, abs = 0;
-        for (int p = 0; p < k; p++) {
-            sum += (double) a[i * k + p] * b[p * n + j];
-            abs += Math.abs((double) a[i * k + p] * b[p * n + j]);
-        }
-        expected = sum;
-        tolerance = 4 * (k + 2) * Math.ulp(1f) * abs;
+        probe = Bench.GemmProbe.of(a, b, m, k, n); // one element of C in double, checked after every product
     }
 
     /** Single-threaded whatever the thread parameter. */
@@ -70,15 +62,15 @@ public class GemmBaselines {
                 for (int j = 0; j < n; j++) c[i * n + j] += aip * b[p * n + j];
             }
         }
-        Bench.check("naive " + shape, c[probe], expected, tolerance);
-        return c[probe];
+        probe.check("naive " + shape, c);
+        return c[probe.index()];
     }
 
     @Benchmark
     public float ejml() {
         if (threads == 1) CommonOps_FDRM.mult(ma, mb, mc);
         else CommonOps_MT_FDRM.mult(ma, mb, mc);
-        Bench.check("ejml " + shape, mc.data[probe], expected, tolerance);
-        return mc.data[probe];
+        probe.check("ejml " + shape, mc.data);
+        return mc.data[probe.index()];
     }
 }

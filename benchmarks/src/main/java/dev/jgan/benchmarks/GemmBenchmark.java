@@ -26,9 +26,9 @@ public abstract class GemmBenchmark {
     @Param({"1", "2"})
     public int threads;
 
-    int m, k, n, probe;
+    int m, k, n;
+    Bench.GemmProbe probe;
     float[] a, b, c;
-    double expected, tolerance;
     Kernels kernels;
 
     @Setup
@@ -41,22 +41,13 @@ public abstract class GemmBenchmark {
         b = Bench.random(2, k * n);
         c = new float[m * n];
         kernels = Bench.kernels(threads);
-        // One element of C, computed in double, checked after every product.
-        int i = m / 2 + 1 < m ? m / 2 + 1 : 0, j = n - 1;
-        probe = i * n + j;
-        double sum = 0, abs = 0;
-        for (int p = 0; p < k; p++) {
-            sum += (double) a[i * k + p] * b[p * n + j];
-            abs += Math.abs((double) a[i * k + p] * b[p * n + j]);
-        }
-        expected = sum;
-        tolerance = 4 * (k + 2) * Math.ulp(1f) * abs;
+        probe = Bench.GemmProbe.of(a, b, m, k, n); // one element of C in double, checked after every product
     }
 
     @Benchmark
     public float gemm() {
         kernels.gemm(false, false, m, n, k, a, 0, k, b, 0, n, 0f, c, 0, n);
-        Bench.check("gemm " + shape, c[probe], expected, tolerance);
-        return c[probe];
+        probe.check("gemm " + shape, c);
+        return c[probe.index()];
     }
 }

@@ -143,9 +143,16 @@ final class BatchedConv {
     }
 
     /**
-     * dw[K, C/groups, KH, KW] = sum over images of gy_g [kg, N * S] @ col^T [N * S, patch], computed as its
-     * transpose dw_g^T [patch, kg] = col @ gy_g^T with col packed as A straight from x (implicit im2col),
-     * then transposed into dw.
+     * dw[K, C/groups, KH, KW] = sum over images of gy_g [kg, N * S] @ col^T [N * S, patch]. Two orientations:
+     * <ul>
+     * <li>small patch (at most {@link VectorKernels#DIRECT_A_MAX_N}, e.g. D1/G2 with one channel: patch 16,
+     * depth 64 x 196): dw_g = gy_g @ col^T straight into dw, gy_g read in place as A and col^T packed as B
+     * from x. The other orientation spent three quarters of its time packing here: col packed as A once
+     * per column chunk, and gy^T packed by a strided transpose of 64 x 12544 floats.</li>
+     * <li>otherwise its transpose dw_g^T [patch, kg] = col @ gy_g^T with col packed as A straight from x
+     * (implicit im2col), then transposed into dw: a large patch would make a direct A re-read from memory
+     * once per column panel.</li>
+     * </ul>
      */
     void weightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw) {
         int s = g.oh() * g.ow(), patch = g.patch(), kg = g.kPerGroup(), cols = g.n() * s;
@@ -153,6 +160,18 @@ final class BatchedConv {
         int[] table = sourceTable(g);
         scratch.rows = grow(scratch.rows, (long) kg * cols);
         float[] rows = scratch.rows;
+        if (patch <= VectorKernels.DIRECT_A_MAX_N) {
+            VectorKernels.Direct gyInPlace = new VectorKernels.Direct(rows, 0, cols, 1);
+            for (int gr = 0; gr < g.groups(); gr++) {
+                int group = gr;
+                gatherRows(g, gy, 0, g.n(), group, rows);
+                gemm.packedGemm(kg, patch, cols,
+                        (i0, p0, kc, dst, off) -> GemmPacking.packA(false, rows, 0, cols, kg, i0, p0, kc, VectorKernels.MR, dst, off), gyInPlace,
+                        (j0, p0, kc, dst, off) -> packColumnsT(g, table, x, group, j0, p0, kc, dst, off), null,
+                        0f, dw, gr * kg * patch, patch);
+            }
+            return;
+        }
         float[] dwT = scratch.weightT = grow(scratch.weightT, (long) kg * patch);   // [patch, kg]
         for (int gr = 0; gr < g.groups(); gr++) {
             int group = gr;
@@ -164,6 +183,32 @@ final class BatchedConv {
             for (int q = 0; q < patch; q++)
                 for (int kk = 0; kk < kg; kk++) dw[(gr * kg + kk) * patch + q] = dwT[q * kg + kk];
         }
+    }
+
+    /**
+     * A B-panel of the transposed im2col matrix of one group, col^T [N * S, patch]: rows [p0, p0 + kc) (the
+     * GEMM's depth, positions over all images), columns [q0, q0 + NR) (patch entries), read from x through
+     * the source table into {@code dst[off + pp * NR + jj]}; columns past the patch are zeros. Walks one
+     * patch entry at a time so the table and x are read in order; the panel (kc x NR) stays in L1.
+     */
+    static void packColumnsT(ConvGeometry g, int[] table, float[] x, int group, int q0, int p0, int kc, float[] dst, int off) {
+        int s = g.oh() * g.ow(), plane = g.h() * g.w(), taps = g.kh() * g.kw(), nr = VectorKernels.NR;
+        int valid = Math.max(0, Math.min(nr, g.patch() - q0));
+        int img0 = p0 / s, s0 = p0 - img0 * s, imageStride = g.c() * plane;
+        for (int jj = 0; jj < valid; jj++) {
+            int q = q0 + jj, c = q / taps, tap = q - c * taps, tBase = tap * s;
+            int base = ((img0 * g.c()) + group * g.cPerGroup() + c) * plane, sp = s0;
+            for (int pp = 0; pp < kc; pp++) {
+                int src = table[tBase + sp];
+                dst[off + pp * nr + jj] = src >= 0 ? x[base + src] : 0f;
+                if (++sp == s) {
+                    sp = 0;
+                    base += imageStride;
+                }
+            }
+        }
+        for (int pp = 0; pp < kc; pp++)
+            for (int jj = valid; jj < nr; jj++) dst[off + pp * nr + jj] = 0f;
     }
 
     /** rows [kg, nb * S] = gy[first .. first + nb, group's channels, :]. */

@@ -162,7 +162,12 @@ public final class VectorKernels extends ScalarKernels {
     /** Rows of C up to which an untransposed B is read in place rather than packed (the same argument as for A). */
     static final int DIRECT_B_MAX_M = 128;
 
-    private void packedGemm(int m, int n, int k, Packer packA, Direct direct,  Packer packB, Direct directB, float beta, float[] c, int cOff, int ldc) {
+    /**
+     * The blocked GEMM with optionally one operand read in place ({@code direct} for A, {@code directB} for B;
+     * null to pack it). A direct A still needs {@code packA} for a partial last row panel, a direct B
+     * {@code packB} for a partial last column panel.
+     */
+    void packedGemm(int m, int n, int k, Packer packA, Direct direct,  Packer packB, Direct directB, float beta, float[] c, int cOff, int ldc) {
         final int nr = NR;
         // Depth blocks of equal size (576 = 3 x 192, not 256 + 256 + 64): a thin last block would cost a full
         // pass over C for little work. Depends on k only, so the summation order is fixed.

@@ -10,46 +10,24 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 
 /**
  * The same products as {@link GemmBenchmark} by the baselines: a plain Java loop (i-k-j order, which C2
  * auto-vectorizes; the i-j-k textbook order is several times slower still) and EJML 0.46.1
  * ({@code CommonOps_FDRM.mult}, and {@code CommonOps_MT_FDRM.mult} on EJML's own pool for 2 threads).
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(1)
-public class GemmBaselines {
-    @Param({"1024x1024@1024x1024", "64x784@784x1024", "6272x576@576x64", "4096x128@128x128"})
-    public String shape;
-
-    @Param({"1", "2"})
-    public int threads;
-
-    int m, k, n;
-    Bench.GemmProbe probe;
-    float[] a, b, c;
+public class GemmBaselines extends GemmOperands {
     FMatrixRMaj ma, mb, mc;
 
-    @Setup
-    public void setUp() {
-        int[] s = Bench.gemmShape(shape);
-        m = s[0];
-        k = s[1];
-        n = s[2];
-        a = Bench.random(1, m * k);
-        b = Bench.random(2, k * n);
-        c = new float[m * n];
+    @Override
+    void prepare() {
         ma = FMatrixRMaj.wrap(m, k, a);
         mb = FMatrixRMaj.wrap(k, n, b);
         mc = new FMatrixRMaj(m, n);
         EjmlConcurrency.setMaxThreads(threads);
-        probe = Bench.GemmProbe.of(a, b, m, k, n); // one element of C in double, checked after every product
     }
 
     /** Single-threaded whatever the thread parameter. */

@@ -24,7 +24,10 @@ public final class VectorKernels extends ScalarKernels {
     private static final int L = SPECIES.length();
 
     // ---- GEMM blocking. The micro-kernel computes an MR x NR tile of C with NR = 2 vectors. ----
-    /** Rows of the register tile: 6 x 2 accumulators + 2 B vectors + 1 broadcast fit in 16 registers. */
+    /**
+     * Rows of the register tile: 6 x 2 accumulators + 2 B vectors + 1 broadcast fit in 16 registers. (An 8-row
+     * tile for AVX-512's 32 registers measured 20-45% slower on JDK 17.)
+     */
     static final int MR = 6;
     static final int NR = 2 * L;
     /** Largest depth of a packed block: a KC x NR panel of B (32 KB at 512 bits) stays in L1 while A panels stream from L2. */
@@ -38,10 +41,12 @@ public final class VectorKernels extends ScalarKernels {
 
     private final KernelThreads threads;
     private final BatchedConv conv;
+    private final PixelMajorConv pixelMajorConv;
 
     VectorKernels(KernelThreads threads) {
         this.threads = threads;
         this.conv = new BatchedConv(this, threads);
+        this.pixelMajorConv = new PixelMajorConv(this, threads);
     }
 
     private static VectorSpecies<Float> chooseSpecies() {
@@ -81,6 +86,8 @@ public final class VectorKernels extends ScalarKernels {
     /** Per-thread packing buffers, grown on demand and reused across calls. */
     private static final class Scratch {
         float[] packA = new float[0], packB = new float[0], tile = new float[0];
+        /** Depth runs of one panel, as (start, end) pairs: at most one per depth row. */
+        int[] runs = new int[2 * KC + 2];
 
         float[] packA(int size) {
             if (packA.length < size) packA = new float[size];
@@ -163,12 +170,51 @@ public final class VectorKernels extends ScalarKernels {
     static final int DIRECT_B_MAX_M = 128;
 
     /**
+     * Where the GEMM writes C: element (i, j) at {@code off + i * ld + (j / segment) * segmentStride + j % segment}.
+     * A row-major matrix is one segment; a convolution's NCHW output is one segment per image (segment
+     * oh * ow, stride k * oh * ow, ld oh * ow), so the GEMM writes it in place instead of through a layout copy.
+     */
+    record Output(float[] c, int off, int ld, int segment, int segmentStride) {
+        static Output matrix(float[] c, int off, int ld) {
+            return new Output(c, off, ld, Integer.MAX_VALUE, 0);
+        }
+
+        /** The offset in C of column j, in row 0. */
+        int column(int j) {
+            return off + (j / segment) * segmentStride + j % segment;
+        }
+
+        /** The number of columns from j to the end of its segment. */
+        int run(int j) {
+            return segment - j % segment;
+        }
+    }
+
+    /**
      * The blocked GEMM with optionally one operand read in place ({@code direct} for A, {@code directB} for B;
      * null to pack it). A direct A still needs {@code packA} for a partial last row panel, a direct B
      * {@code packB} for a partial last column panel.
      */
     void packedGemm(int m, int n, int k, Packer packA, Direct direct,  Packer packB, Direct directB, float beta, float[] c, int cOff, int ldc) {
+        packedGemm(m, n, k, packA, direct, packB, directB, beta, Output.matrix(c, cOff, ldc), null);
+    }
+
+    /**
+     * The depth ranges of a column panel that can be non-zero, for a B known to hold whole ranges of zero rows per
+     * panel (a convolution tap that falls in the padding at that output position): the micro-kernel skips the rest.
+     */
+    interface DepthRuns {
+        /**
+         * Writes the runs of depth [p0, p0 + kc) of the panel starting at column j that are not known zeros, as
+         * pairs (start, end) relative to p0, in order, into {@code runs}; returns the number of runs.
+         */
+        int find(int j, int p0, int kc, int[] runs);
+    }
+
+    /** The blocked GEMM writing C through {@code out}, skipping known zero depth ranges of B when {@code runs} is not null. */
+    void packedGemm(int m, int n, int k, Packer packA, Direct direct,  Packer packB, Direct directB, float beta, Output out, DepthRuns depthRuns) {
         final int nr = NR;
+        final float[] c = out.c;
         // Depth blocks of equal size (576 = 3 x 192, not 256 + 256 + 64): a thin last block would cost a full
         // pass over C for little work. Depends on k only, so the summation order is fixed.
         final int kBlocks = (k + KC - 1) / KC, kcMax = (k + kBlocks - 1) / kBlocks, ncMax = Math.min(NC, n);
@@ -201,6 +247,11 @@ public final class VectorKernels extends ScalarKernels {
                         boolean bInPlace = directB != null && cols == nr;
                         float[] bArr = bInPlace ? directB.a : pb;
                         int bIdx = bInPlace ? directB.offset(p0, j0 + j) : jp * nr * kc, bs = bInPlace ? directB.rowStride : nr;
+                        // Valid columns in one segment: each tile row is a contiguous run of C.
+                        boolean contiguous = out.run(j0 + j) >= cols;
+                        int column0 = out.column(j0 + j);
+                        int[] runs = scratch.runs;
+                        int nRuns = depthRuns == null ? -1 : depthRuns.find(j0 + j, p0, kc, runs);
                         for (int ip = 0; ip < aPanels; ip++) {
                             int i = i0 + ip * MR, rows = Math.min(MR, m - i);
                             // A full panel of a direct A is read in place; a partial one was packed with zero rows.
@@ -208,22 +259,48 @@ public final class VectorKernels extends ScalarKernels {
                             float[] aArr = inPlace ? direct.a : pa;
                             int aIdx = inPlace ? direct.offset(i, p0) : ip * MR * kc;
                             int rs = inPlace ? direct.rowStride : 1, ps = inPlace ? direct.colStride : MR;
-                            if (rows == MR && cols == nr) {
-                                kernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, cOff + i * ldc + j0 + j, ldc, accumulate);
-                            } else {
-                                // Edge tile: the same kernel into a scratch tile, then the valid part is added or stored.
-                                float[] tile = scratch.tile(MR * NR);
-                                kernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
-                                for (int r = 0; r < rows; r++) {
-                                    int ci = cOff + (i + r) * ldc + j0 + j;
-                                    for (int q = 0; q < cols; q++) c[ci + q] = accumulate ? c[ci + q] + tile[r * nr + q] : tile[r * nr + q];
-                                }
+                            if (rows == MR && cols == nr && contiguous) {
+                                if (nRuns < 0) kernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, column0 + i * out.ld, out.ld, accumulate);
+                                else kernelRuns(nRuns, runs, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, column0 + i * out.ld, out.ld, accumulate);
+                                continue;
+                            }
+                            // Edge tile, or one that spans segments: the same kernel into a scratch tile, then the
+                            // valid part is added or stored, by runs of columns that are contiguous in C.
+                            float[] tile = scratch.tile(MR * NR);
+                            if (nRuns < 0) kernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
+                            else kernelRuns(nRuns, runs, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
+                            for (int q = 0, run; q < cols; q += run) {
+                                run = Math.min(cols - q, out.run(j0 + j + q));
+                                int ci = out.column(j0 + j + q) + i * out.ld;
+                                for (int r = 0; r < rows; r++) storeRow(tile, r * nr + q, c, ci + r * out.ld, run, accumulate);
                             }
                         }
                     }
                 });
             }
         }
+    }
+
+    /** The micro-kernel over the given depth runs only; an MR x NR tile of zeros (or nothing, to accumulate) when there are none. */
+    private static void kernelRuns(int nRuns, int[] runs, float[] pa, int aIdx, int rs, int ps, float[] pb, int bIdx, int bs,
+                                   float[] c, int cIdx, int ldc, boolean accumulate) {
+        for (int r = 0; r < nRuns; r++) {
+            int start = runs[2 * r], end = runs[2 * r + 1];
+            kernel(end - start, pa, aIdx + start * ps, rs, ps, pb, bIdx + start * bs, bs, c, cIdx, ldc, accumulate || r > 0);
+        }
+        if (nRuns == 0 && !accumulate)
+            for (int r = 0; r < MR; r++) java.util.Arrays.fill(c, cIdx + r * ldc, cIdx + r * ldc + NR, 0f);
+    }
+
+    /** c[ci, ci + cols) = (or +=) tile[t, t + cols): one row of an edge tile. */
+    private static void storeRow(float[] tile, int t, float[] c, int ci, int cols, boolean accumulate) {
+        final VectorSpecies<Float> sp = SPECIES;
+        int q = 0;
+        for (int end = cols - L; q <= end; q += L) {
+            FloatVector v = FloatVector.fromArray(sp, tile, t + q);
+            (accumulate ? v.add(FloatVector.fromArray(sp, c, ci + q)) : v).intoArray(c, ci + q);
+        }
+        for (; q < cols; q++) c[ci + q] = accumulate ? c[ci + q] + tile[t + q] : tile[t + q];
     }
 
     /** {@link GemmPacking#packB} with a vector copy for the common case of a full panel of untransposed B. */
@@ -240,13 +317,35 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
+    /** dst[d, d + len) = src[s, s + len), by vectors: cheaper than System.arraycopy for the runs of a panel row. */
+    static void copy(float[] src, int s, float[] dst, int d, int len) {
+        int j = 0;
+        for (int end = len - L; j <= end; j += L) FloatVector.fromArray(SPECIES, src, s + j).intoArray(dst, d + j);
+        for (; j < len; j++) dst[d + j] = src[s + j];
+    }
+
+    /** dst[d, d + len) += src[s, s + len). */
+    static void addInto(float[] src, int s, float[] dst, int d, int len) {
+        int j = 0;
+        for (int end = len - L; j <= end; j += L)
+            FloatVector.fromArray(SPECIES, dst, d + j).add(FloatVector.fromArray(SPECIES, src, s + j)).intoArray(dst, d + j);
+        for (; j < len; j++) dst[d + j] += src[s + j];
+    }
+
+    /** One row of a B panel by vector gathers: {@code dst[d + jj] = source[base + index[t + jj]]} for jj in [0, NR). */
+    static void gatherPanelRow(float[] source, int base, int[] index, int t, float[] dst, int d) {
+        FloatVector.fromArray(SPECIES, source, base, index, t).intoArray(dst, d);
+        FloatVector.fromArray(SPECIES, source, base, index, t + L).intoArray(dst, d + L);
+    }
+
     /**
      * The register-tiled micro-kernel: C[0..MR, 0..NR) (+)= sum over p of Apanel[p, 0..MR) (x) Bpanel[p, 0..NR),
-     * with twelve independent FMA chains (enough to cover the FMA latency on two pipes).
+     * with twelve independent FMA chains (enough to cover the FMA latency on two pipes). Element (r, p) of the A
+     * panel is at {@code aIdx + r * rs + p * ps}, row p of the B panel at {@code bIdx + p * bs}.
      */
     private static void kernel(int kc, float[] pa, int aIdx, int rs, int ps, float[] pb, int bIdx, int bs, float[] c, int cIdx, int ldc, boolean accumulate) {
         final VectorSpecies<Float> sp = SPECIES;
-        final int l = L, nr = NR;
+        final int l = L;
         final int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs;
         FloatVector c00 = FloatVector.zero(sp), c01 = FloatVector.zero(sp);
         FloatVector c10 = FloatVector.zero(sp), c11 = FloatVector.zero(sp);
@@ -393,22 +492,25 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     // =====================================================================================================
-    // Convolution: batched im2col + the blocked GEMM
+    // Convolution: implicit im2col + the blocked GEMM, pixel-major for batches of at least NR images
     // =====================================================================================================
 
     @Override
     public void conv2d(ConvGeometry g, float[] x, float[] w, float[] out) {
-        conv.forward(g, x, w, out);
+        if (PixelMajorConv.suits(g)) pixelMajorConv.forward(g, x, w, out);
+        else conv.forward(g, x, w, out);
     }
 
     @Override
     public void conv2dInputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx) {
-        conv.inputGrad(g, gy, w, dx);
+        if (PixelMajorConv.suits(g)) pixelMajorConv.inputGrad(g, gy, w, dx);
+        else conv.inputGrad(g, gy, w, dx);
     }
 
     @Override
     public void conv2dWeightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw) {
-        conv.weightGrad(g, x, gy, dw);
+        if (PixelMajorConv.suits(g)) pixelMajorConv.weightGrad(g, x, gy, dw);
+        else conv.weightGrad(g, x, gy, dw);
     }
 
     // =====================================================================================================

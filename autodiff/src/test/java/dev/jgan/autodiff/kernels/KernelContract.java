@@ -102,7 +102,7 @@ abstract class KernelContract {
 
     // ---- convolution ----
 
-    /** Geometries with odd sizes, strides 1 and 2, padding 0/1/2, dilation and groups. */
+    /** Geometries with odd sizes, strides 1 to 3, padding 0 to 3, dilation and groups, batches of 1 to 40. */
     static List<ConvGeometry> convShapes() {
         List<ConvGeometry> list = new ArrayList<>();
         int[][] specs = {
@@ -116,6 +116,12 @@ abstract class KernelContract {
                 {2, 5, 13, 10, 7, 3, 3, 2, 1, 1, 0, 2, 2, 1},
                 {4, 16, 7, 7, 32, 4, 4, 2, 2, 1, 1, 1, 1, 1},
                 {1, 2, 3, 3, 2, 3, 3, 1, 1, 2, 2, 1, 1, 1},
+                // Batches of at least 32 images take the vector kernels' pixel-major path (PixelMajorConv): a batch that
+                // is not a multiple of the panel width, groups, dilation, padding wider than the reach of the taps.
+                {33, 5, 9, 8, 6, 3, 3, 2, 1, 1, 1, 1, 1, 1},
+                {34, 8, 7, 7, 8, 4, 4, 2, 2, 1, 1, 1, 1, 2},
+                {32, 4, 9, 9, 4, 3, 3, 1, 1, 2, 2, 2, 2, 1},
+                {40, 4, 5, 6, 5, 2, 3, 3, 2, 3, 0, 1, 1, 1},
         };
         for (int[] s : specs) {
             int oh = (s[2] + 2 * s[9] - s[11] * (s[5] - 1) - 1) / s[7] + 1;

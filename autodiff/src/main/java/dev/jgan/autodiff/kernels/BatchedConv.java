@@ -101,6 +101,17 @@ final class BatchedConv {
         ConvGather gx = ConvGather.ofInput(g, x, threads);
         scratch.rows = grow(scratch.rows, (long) kg * cols);
         float[] rows = scratch.rows;
+        if (patch <= VectorKernels.L) {
+            VectorKernels.Direct gyInPlace = new VectorKernels.Direct(rows, 0, cols, 1);
+            for (int gr = 0; gr < g.groups(); gr++) {
+                int channel0 = gr * g.cPerGroup();
+                gatherRows(g, gy, 0, g.n(), gr, rows);
+                gemm.narrowGemm(kg, patch, cols, gyInPlace,
+                        (j0, p0, kc, dst, off) -> gx.packColumnsTransposed(channel0, patch, j0, p0, kc, dst, off, VectorKernels.L),
+                        dw, gr * kg * patch, patch);
+            }
+            return;
+        }
         if (patch <= VectorKernels.DIRECT_A_MAX_N) {
             VectorKernels.Direct gyInPlace = new VectorKernels.Direct(rows, 0, cols, 1);
             for (int gr = 0; gr < g.groups(); gr++) {
@@ -108,7 +119,7 @@ final class BatchedConv {
                 gatherRows(g, gy, 0, g.n(), gr, rows);
                 gemm.packedGemm(kg, patch, cols,
                         (i0, p0, kc, dst, off) -> GemmPacking.packA(false, rows, 0, cols, kg, i0, p0, kc, VectorKernels.MR, dst, off), gyInPlace,
-                        (j0, p0, kc, dst, off) -> gx.packColumnsTransposed(channel0, patch, j0, p0, kc, dst, off), null,
+                        (j0, p0, kc, dst, off) -> gx.packColumnsTransposed(channel0, patch, j0, p0, kc, dst, off, VectorKernels.NR), null,
                         0f, dw, gr * kg * patch, patch);
             }
             return;

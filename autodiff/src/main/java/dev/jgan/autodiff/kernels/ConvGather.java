@@ -203,11 +203,11 @@ final class ConvGather {
 
     /**
      * A B-panel of the transposed im2col matrix [cols, patch] (patch = channels * taps, from {@code channel0}):
-     * rows [p0, p0 + kc) (columns of im2col), columns [q0, q0 + NR) (patch entries) into
-     * {@code dst[off + pp * NR + jj]}; patch entries past the end are zeros.
+     * rows [p0, p0 + kc) (columns of im2col), columns [q0, q0 + nr) (patch entries) into
+     * {@code dst[off + pp * nr + jj]}; patch entries past the end are zeros.
      */
-    void packColumnsTransposed(int channel0, int patch, int q0, int p0, int kc, float[] dst, int off) {
-        int nr = VectorKernels.NR, valid = Math.max(0, Math.min(nr, patch - q0));
+    void packColumnsTransposed(int channel0, int patch, int q0, int p0, int kc, float[] dst, int off, int nr) {
+        int valid = Math.max(0, Math.min(nr, patch - q0));
         for (int jj = 0; jj < valid; jj++) {
             int q = q0 + jj, ch = q / taps, tap = q - ch * taps;
             int base = (channel0 + ch) * plane, t = tap * cols + p0;

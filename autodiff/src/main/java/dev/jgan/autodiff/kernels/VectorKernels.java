@@ -21,7 +21,7 @@ public final class VectorKernels extends ScalarKernels {
      */
     static final VectorSpecies<Float> SPECIES = chooseSpecies();
     /** Lanes per vector. */
-    private static final int L = SPECIES.length();
+    static final int L = SPECIES.length();
 
     // ---- GEMM blocking. The micro-kernel computes an MR x NR tile of C with NR = 2 vectors. ----
     /**
@@ -290,6 +290,78 @@ public final class VectorKernels extends ScalarKernels {
         }
         if (nRuns == 0 && !accumulate)
             for (int r = 0; r < MR; r++) java.util.Arrays.fill(c, cIdx + r * ldc, cIdx + r * ldc + NR, 0f);
+    }
+
+    /** Rows of the narrow micro-kernel's tile, which is one vector wide. */
+    static final int NARROW_MR = 12;
+
+    /**
+     * C [m, n] = A [m, k] @ B [k, n] for n at most one vector: the blocked GEMM's panels are two vectors wide, so it
+     * would waste half its arithmetic (a convolution's weight gradient with a 4x4 one-channel patch: n = 16 at 512
+     * bits). B is packed once, all of its depth, as a [k, L] panel ({@code packB.pack(0, 0, k, dst, 0)} must fill a
+     * panel L wide); A is read in place, twelve rows at a time, in parallel over row blocks. Each element is one FMA
+     * chain over the whole depth, so results do not depend on the thread count.
+     */
+    void narrowGemm(int m, int n, int k, Direct a, Packer packB, float[] c, int cOff, int ldc) {
+        final float[] pb = SCRATCH.get().packB(k * L);
+        packB.pack(0, 0, k, pb, 0);
+        if (m < NARROW_MR) {
+            // Fewer rows than one block: zero-padded into a packed block.
+            float[] pa = SCRATCH.get().packA(NARROW_MR * k), tile = SCRATCH.get().tile(NARROW_MR * L);
+            for (int p = 0; p < k; p++)
+                for (int r = 0; r < NARROW_MR; r++) pa[p * NARROW_MR + r] = r < m ? a.a[a.offset(r, p)] : 0f;
+            narrowKernel(k, pa, 0, 1, NARROW_MR, pb, tile);
+            for (int r = 0; r < m; r++) System.arraycopy(tile, r * L, c, cOff + r * ldc, n);
+            return;
+        }
+        threads.parallelFor((m + NARROW_MR - 1) / NARROW_MR, block -> {
+            // A last partial block is computed as the last twelve rows: the rows it shares with the block before
+            // come out bitwise the same (one chain over the same depth), and only its new rows are written.
+            int i0 = Math.min(block * NARROW_MR, m - NARROW_MR), first = block * NARROW_MR - i0;
+            float[] tile = SCRATCH.get().tile(NARROW_MR * L);
+            narrowKernel(k, a.a, a.offset(i0, 0), a.rowStride, a.colStride, pb, tile);
+            for (int r = first; r < NARROW_MR; r++) System.arraycopy(tile, r * L, c, cOff + (i0 + r) * ldc, n);
+        });
+    }
+
+    /** tile[r * L + j] = sum over p of A[r, p] * B[p, j] for twelve rows: element (r, p) of A at aIdx + r * rs + p * ps. */
+    private static void narrowKernel(int k, float[] pa, int aIdx, int rs, int ps, float[] pb, float[] tile) {
+        final VectorSpecies<Float> sp = SPECIES;
+        final int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs, a6 = 6 * rs, a7 = 7 * rs, a8 = 8 * rs, a9 = 9 * rs, a10 = 10 * rs, a11 = 11 * rs;
+        FloatVector c0 = FloatVector.zero(sp), c1 = FloatVector.zero(sp);
+        FloatVector c2 = FloatVector.zero(sp), c3 = FloatVector.zero(sp);
+        FloatVector c4 = FloatVector.zero(sp), c5 = FloatVector.zero(sp);
+        FloatVector c6 = FloatVector.zero(sp), c7 = FloatVector.zero(sp);
+        FloatVector c8 = FloatVector.zero(sp), c9 = FloatVector.zero(sp);
+        FloatVector c10 = FloatVector.zero(sp), c11 = FloatVector.zero(sp);
+        for (int p = 0; p < k; p++) {
+            int ai = aIdx + p * ps;
+            FloatVector b = FloatVector.fromArray(sp, pb, p * L);
+            c0 = FloatVector.broadcast(sp, pa[ai]).fma(b, c0);
+            c1 = FloatVector.broadcast(sp, pa[ai + a1]).fma(b, c1);
+            c2 = FloatVector.broadcast(sp, pa[ai + a2]).fma(b, c2);
+            c3 = FloatVector.broadcast(sp, pa[ai + a3]).fma(b, c3);
+            c4 = FloatVector.broadcast(sp, pa[ai + a4]).fma(b, c4);
+            c5 = FloatVector.broadcast(sp, pa[ai + a5]).fma(b, c5);
+            c6 = FloatVector.broadcast(sp, pa[ai + a6]).fma(b, c6);
+            c7 = FloatVector.broadcast(sp, pa[ai + a7]).fma(b, c7);
+            c8 = FloatVector.broadcast(sp, pa[ai + a8]).fma(b, c8);
+            c9 = FloatVector.broadcast(sp, pa[ai + a9]).fma(b, c9);
+            c10 = FloatVector.broadcast(sp, pa[ai + a10]).fma(b, c10);
+            c11 = FloatVector.broadcast(sp, pa[ai + a11]).fma(b, c11);
+        }
+        c0.intoArray(tile, 0 * L);
+        c1.intoArray(tile, 1 * L);
+        c2.intoArray(tile, 2 * L);
+        c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L);
+        c5.intoArray(tile, 5 * L);
+        c6.intoArray(tile, 6 * L);
+        c7.intoArray(tile, 7 * L);
+        c8.intoArray(tile, 8 * L);
+        c9.intoArray(tile, 9 * L);
+        c10.intoArray(tile, 10 * L);
+        c11.intoArray(tile, 11 * L);
     }
 
     /** c[ci, ci + cols) = (or +=) tile[t, t + cols): one row of an edge tile. */

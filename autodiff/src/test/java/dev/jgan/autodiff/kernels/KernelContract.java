@@ -116,6 +116,8 @@ abstract class KernelContract {
                 {2, 5, 13, 10, 7, 3, 3, 2, 1, 1, 0, 2, 2, 1},
                 {4, 16, 7, 7, 32, 4, 4, 2, 2, 1, 1, 1, 1, 1},
                 {1, 2, 3, 3, 2, 3, 3, 1, 1, 2, 2, 1, 1, 1},
+                // A one-channel 4x4 patch (16 wide: the vector kernels' narrow GEMM at 512 bits) with 20 filters.
+                {3, 1, 12, 10, 20, 4, 4, 2, 2, 1, 1, 1, 1, 1},
                 // Batches of at least 32 images take the vector kernels' pixel-major path (PixelMajorConv): a batch that
                 // is not a multiple of the panel width, groups, dilation, padding wider than the reach of the taps.
                 {33, 5, 9, 8, 6, 3, 3, 2, 1, 1, 1, 1, 1, 1},

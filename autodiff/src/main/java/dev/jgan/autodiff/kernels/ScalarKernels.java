@@ -131,18 +131,29 @@ public class ScalarKernels implements Kernels {
     @Override
     public void where(float[] mask, int[] mStrides, float[] a, int[] aStrides, float[] b, int[] bStrides, float[] out, int[] outShape) {
         int rank = outShape.length;
-        int total = numel(outShape);
+        if (rank == 0) {
+            out[0] = mask[0] != 0f ? a[0] : b[0];
+            return;
+        }
+        int inner = outShape[rank - 1];
+        int sm = mStrides[rank - 1], sa = aStrides[rank - 1], sb = bStrides[rank - 1];
         int[] idx = new int[rank];
-        for (int o = 0; o < total; o++) {
+        int total = out.length == 0 ? 0 : numel(outShape);
+        for (int o = 0; o < total; o += inner) {
             int im = 0, ia = 0, ib = 0;
-            for (int d = 0; d < rank; d++) {
+            for (int d = 0; d < rank - 1; d++) {
                 im += idx[d] * mStrides[d];
                 ia += idx[d] * aStrides[d];
                 ib += idx[d] * bStrides[d];
             }
-            out[o] = mask[im] != 0f ? a[ia] : b[ib];
-            advance(idx, outShape, rank);
+            whereRow(mask, im, sm, a, ia, sa, b, ib, sb, out, o, inner);
+            advance(idx, outShape, rank - 1);
         }
+    }
+
+    /** One innermost row of a broadcasting where; strides are 0 or 1 in practice. A mask value selects a when it is not 0 (NaN included). */
+    protected void whereRow(float[] mask, int im, int sm, float[] a, int ia, int sa, float[] b, int ib, int sb, float[] out, int o, int n) {
+        for (int j = 0; j < n; j++) out[o + j] = mask[im + j * sm] != 0f ? a[ia + j * sa] : b[ib + j * sb];
     }
 
     @Override
@@ -184,6 +195,7 @@ public class ScalarKernels implements Kernels {
             }
             if (accumulate) for (int j = 0; j < inner; j++) dst[id + j * ds] += src[is + j * ss];
             else if (ss == 1 && ds == 1) System.arraycopy(src, is, dst, id, inner);
+            else if (ss == 0 && ds == 1) java.util.Arrays.fill(dst, id, id + inner, src[is]);
             else for (int j = 0; j < inner; j++) dst[id + j * ds] = src[is + j * ss];
             advance(idx, shape, rank - 1);
         }

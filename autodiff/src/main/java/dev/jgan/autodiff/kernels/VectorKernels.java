@@ -771,42 +771,54 @@ public final class VectorKernels extends ScalarKernels {
     protected void binaryRow(BinaryOp op, float[] a, int ia, int sa, float[] b, int ib, int sb, float[] out, int o, int n) {
         boolean arithmetic = op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL || op == BinaryOp.DIV
                 || op == BinaryOp.MAX || op == BinaryOp.MIN;
-        if (!arithmetic || n < L || (sa | sb) > 1) {
+        if (!arithmetic || n < L || (sa | sb) > 1 || (sa | sb) == 0) {
             super.binaryRow(op, a, ia, sa, b, ib, sb, out, o, n);
             return;
         }
-        final VectorSpecies<Float> sp = SPECIES;
         int j = 0;
-        if (sa == 1 && sb == 1) {
-            for (int end = n - L; j <= end; j += L)
-                combine(op, FloatVector.fromArray(sp, a, ia + j), FloatVector.fromArray(sp, b, ib + j)).intoArray(out, o + j);
-        } else if (sa == 1) {
-            FloatVector bv = FloatVector.broadcast(sp, b[ib]);
-            for (int end = n - L; j <= end; j += L)
-                combine(op, FloatVector.fromArray(sp, a, ia + j), bv).intoArray(out, o + j);
-        } else if (sb == 1) {
-            FloatVector av = FloatVector.broadcast(sp, a[ia]);
-            for (int end = n - L; j <= end; j += L)
-                combine(op, av, FloatVector.fromArray(sp, b, ib + j)).intoArray(out, o + j);
+        final int end = n - L;
+        // NOTE: one loop per operation, each naming its operation as a constant. Both a lanewise(op) with the
+        // operator chosen at run time and a helper taking and returning vectors (once it is compiled on its own,
+        // too big to inline) fall back to the Java implementation, 10-100x slower: measured 40% and then 6% of a
+        // DCGAN iteration.
+        switch (op) {
+            case ADD:
+                for (; j <= end; j += L) operand(a, ia, sa, j).add(operand(b, ib, sb, j)).intoArray(out, o + j);
+                break;
+            case SUB:
+                for (; j <= end; j += L) operand(a, ia, sa, j).sub(operand(b, ib, sb, j)).intoArray(out, o + j);
+                break;
+            case MUL:
+                for (; j <= end; j += L) operand(a, ia, sa, j).mul(operand(b, ib, sb, j)).intoArray(out, o + j);
+                break;
+            case DIV:
+                for (; j <= end; j += L) operand(a, ia, sa, j).div(operand(b, ib, sb, j)).intoArray(out, o + j);
+                break;
+            case MAX:
+                for (; j <= end; j += L) operand(a, ia, sa, j).max(operand(b, ib, sb, j)).intoArray(out, o + j);
+                break;
+            case MIN:
+                for (; j <= end; j += L) operand(a, ia, sa, j).min(operand(b, ib, sb, j)).intoArray(out, o + j);
+                break;
+            default:
+                throw new AssertionError(op);
         }
         for (; j < n; j++) out[o + j] = apply(op, a[ia + j * sa], b[ib + j * sb]);
     }
 
-    /**
-     * One arithmetic op on two vectors. NOTE: each case names its operation as a constant; a
-     * {@code lanewise(VectorOperators.Binary)} with an operator chosen at run time is not intrinsified
-     * and runs 10-100x slower (measured: it was 40% of a DCGAN iteration).
-     */
-    private static FloatVector combine(BinaryOp op, FloatVector x, FloatVector y) {
-        switch (op) {
-            case ADD: return x.add(y);
-            case SUB: return x.sub(y);
-            case MUL: return x.mul(y);
-            case DIV: return x.div(y);
-            case MAX: return x.max(y);
-            case MIN: return x.min(y);
-            default: throw new AssertionError(op);
+    @Override
+    protected void whereRow(float[] mask, int im, int sm, float[] a, int ia, int sa, float[] b, int ib, int sb, float[] out, int o, int n) {
+        int j = 0;
+        if (n >= L && (sm | sa | sb) <= 1) {
+            for (int end = n - L; j <= end; j += L)
+                operand(b, ib, sb, j).blend(operand(a, ia, sa, j), operand(mask, im, sm, j).compare(VectorOperators.NE, 0f)).intoArray(out, o + j);
         }
+        for (; j < n; j++) out[o + j] = mask[im + j * sm] != 0f ? a[ia + j * sa] : b[ib + j * sb];
+    }
+
+    /** Lanes [j, j + L) of a row with stride 1, or its one value broadcast for stride 0. Small enough to be inlined. */
+    private static FloatVector operand(float[] x, int i0, int stride, int j) {
+        return stride == 0 ? FloatVector.broadcast(SPECIES, x[i0]) : FloatVector.fromArray(SPECIES, x, i0 + j);
     }
 
     @Override

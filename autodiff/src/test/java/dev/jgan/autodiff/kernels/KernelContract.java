@@ -252,6 +252,78 @@ abstract class KernelContract {
         }
     }
 
+    /**
+     * Operand layouts of the broadcasting ops over an output [3, n]: contiguous, a row broadcast down the
+     * columns (inner stride 0), a column broadcast along the rows (outer stride 0), and a scalar.
+     */
+    static final int[][] BROADCASTS = {{-1, 1}, {1, 0}, {0, 1}, {0, 0}};
+
+    /** Strides of layout {outer, inner} for an output [3, n] (-1: the contiguous n). */
+    static int[] strides(int[] layout, int n) {
+        return new int[] {layout[0] < 0 ? n : layout[0], layout[1]};
+    }
+
+    /** The element read at (i, j) through strides. */
+    static float at(float[] x, int[] strides, int i, int j) {
+        return x[i * strides[0] + j * strides[1]];
+    }
+
+    @Test
+    void broadcastingBinaryOpsMatchTheDefinition() {
+        SplittableRandom r = new SplittableRandom(8);
+        for (BinaryOp op : BinaryOp.values())
+            for (int n : new int[] {1, 7, 16, 17, 33, 100})
+                for (int[] la : BROADCASTS)
+                    for (int[] lb : BROADCASTS) {
+                        int[] sa = strides(la, n), sb = strides(lb, n);
+                        float[] a = random(r, 3 * n), b = random(r, 3 * n), out = new float[3 * n];
+                        b[1] = 0f;   // a division by zero among the cases
+                        kernels().binary(op, a, sa, b, sb, out, new int[] {3, n});
+                        for (int i = 0; i < 3; i++)
+                            for (int j = 0; j < n; j++) {
+                                float x = at(a, sa, i, j), y = at(b, sb, i, j);
+                                // One IEEE operation per element: the vector lanes must agree bitwise (NaN from pow included).
+                                assertEquals(ScalarKernels.apply(op, x, y), out[i * n + j], op + " n=" + n + " at " + i + "," + j);
+                            }
+                    }
+    }
+
+    @Test
+    void whereSelectsByNonZeroMaskIncludingNaN() {
+        SplittableRandom r = new SplittableRandom(9);
+        for (int n : new int[] {1, 7, 16, 17, 33, 100})
+            for (int[] lm : BROADCASTS)
+                for (int[] la : BROADCASTS) {
+                    int[] sm = strides(lm, n), sa = strides(la, n), sb = {n, 1};
+                    float[] mask = new float[3 * n], a = random(r, 3 * n), b = random(r, 3 * n), out = new float[3 * n];
+                    for (int i = 0; i < mask.length; i++) mask[i] = i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : Float.NaN;
+                    kernels().where(mask, sm, a, sa, b, sb, out, new int[] {3, n});
+                    for (int i = 0; i < 3; i++)
+                        for (int j = 0; j < n; j++)
+                            assertEquals(at(mask, sm, i, j) != 0f ? at(a, sa, i, j) : at(b, sb, i, j), out[i * n + j], "where n=" + n + " at " + i + "," + j);
+                }
+    }
+
+    @Test
+    void stridedCopyBroadcastsTransposesAndAccumulates() {
+        SplittableRandom r = new SplittableRandom(10);
+        int rows = 5, cols = 19;
+        float[] src = random(r, rows * cols + 4);
+        // expand a row [cols] to [rows, cols]; transpose [cols, rows] -> [rows, cols]; broadcast one value.
+        int[][] srcStrides = {{0, 1}, {1, rows}, {0, 0}};
+        for (boolean accumulate : new boolean[] {false, true})
+            for (int[] ss : srcStrides) {
+                float[] dst = random(r, rows * cols + 3), before = dst.clone();
+                kernels().copy(src, 4, ss, dst, 3, new int[] {cols, 1}, new int[] {rows, cols}, accumulate);
+                for (int i = 0; i < rows; i++)
+                    for (int j = 0; j < cols; j++) {
+                        float v = src[4 + i * ss[0] + j * ss[1]], d = before[3 + i * cols + j];
+                        assertEquals(accumulate ? d + v : v, dst[3 + i * cols + j], "copy at " + i + "," + j);
+                    }
+                for (int i = 0; i < 3; i++) assertEquals(before[i], dst[i], "copy wrote before its offset");
+            }
+    }
+
     @Test
     void unaryOpsMatchTheScalarDefinitionOverAwkwardLengths() {
         SplittableRandom r = new SplittableRandom(6);

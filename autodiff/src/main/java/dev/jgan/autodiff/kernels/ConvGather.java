@@ -7,13 +7,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Implicit im2col without bounds checks or index arithmetic in the packing loops. The source planes are
- * copied with a zero border wide enough for every tap (a copy of the input, cheap beside the GEMM), and a
- * table gives, for each kernel tap and each column of the im2col matrix (image, output position), the offset
+ * Implicit im2col in NCHW without bounds checks or index arithmetic in the packing loops. The source planes
+ * are copied with a zero border wide enough for every tap (one pass over the input, cheap beside the GEMM), and
+ * a table gives, for each kernel tap and each column of the im2col matrix (image, output position), the offset
  * of the pixel that column reads, relative to the start of a channel's plane in the padded copy. Packing a
- * panel is then one table lookup per element, and a vector gather for a full B panel; the table lookups with
- * bounds checks and per-column image arithmetic they replace cost about as much as the GEMM's arithmetic for
- * a 64-channel layer.
+ * panel is then one table lookup per element (a vector gather for a full B panel), and col2im one indexed add.
+ * The table depends on the sizes only and is kept per thread for the last few geometries.
  *
  * <p>Columns are (image, output row, output column) in that order; output position (a, b) of tap (ty, tx)
  * reads source pixel (a * strideH + dy[ty], b * strideW + dx[tx]).
@@ -23,7 +22,7 @@ final class ConvGather {
     final float[] source;
     /** The border and the padded plane: [top, top + h) x [left, left + w) of hp x wp is the source plane. */
     final int top, left, hp, wp;
-    /** Floats per padded plane, and per padded image (its planes and a skew). */
+    /** Floats per padded plane, and per padded image. */
     final int plane, image;
     /** Columns of the im2col matrix: n * ph * pw. */
     final int cols;
@@ -44,9 +43,6 @@ final class ConvGather {
         this.taps = taps;
         this.offsets = offsets;
     }
-
-    /** Floats between padded images beyond their planes: one cache line. */
-    private static final int IMAGE_SKEW = 16;
 
     /** The per-thread buffer for the padded copy, reused across calls. */
     private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[1][0]);
@@ -95,10 +91,7 @@ final class ConvGather {
         int hp = top + Math.max(h, (ph - 1) * strideH + max(dy) + 1);
         int wp = left + Math.max(w, (pw - 1) * strideW + max(dx) + 1);
         boolean padded = hp != h || wp != w;
-        // A padded image is one cache line longer than its planes: with 16x16 planes and 64 channels the images
-        // would otherwise sit 64 KB apart, and col2im's walk over one channel of every image would hit the same
-        // few L1 and L2 sets (measured: 1.5 ns per element instead of 0.x).
-        long plane = (long) hp * wp, image = channels * plane + (padded ? IMAGE_SKEW : 0), cols = (long) n * ph * pw, taps = (long) dy.length * dx.length;
+        long plane = (long) hp * wp, image = channels * plane, cols = (long) n * ph * pw, taps = (long) dy.length * dx.length;
         if (n * image > Integer.MAX_VALUE - 8 || taps * cols > Integer.MAX_VALUE - 8)
             throw new IllegalArgumentException("convolution too large for one gather: " + n + " images of " + channels
                     + " padded " + hp + "x" + wp + " planes, " + taps + " taps x " + cols + " columns");

@@ -61,20 +61,24 @@ final class BatchedConv {
         }
     }
 
-    /** dx[N, C, H, W] = conv^T(gy, w): per group, col [patch, nb * S] = W_g^T @ gy_g [kg, nb * S], then col2im. */
+    /**
+     * dx[N, C, H, W] = conv^T(gy, w): per group and chunk of images, col [patch, nb * S] = W_g^T @ gy_g [kg, nb * S],
+     * then col2im.
+     */
     void inputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx) {
         int s = g.oh() * g.ow(), patch = g.patch(), kg = g.kPerGroup(), chunk = chunk(g), taps = g.kh() * g.kw();
         Scratch scratch = SCRATCH.get();
         ConvGather acc = ConvGather.accumulator(g, dx, threads);
         for (int n0 = 0; n0 < g.n(); n0 += chunk) {
             int nb = Math.min(chunk, g.n() - n0), cols = nb * s, first = n0;
-            scratch.col = grow(scratch.col, (long) patch * cols);
-            scratch.rows = grow(scratch.rows, (long) kg * cols);
-            float[] col = scratch.col, rows = scratch.rows;
+            float[] col = scratch.col = grow(scratch.col, (long) patch * cols);
             for (int gr = 0; gr < g.groups(); gr++) {
-                int channel0 = gr * g.cPerGroup();
-                gatherRows(g, gy, first, nb, gr, rows);
-                gemm.gemm(true, false, patch, cols, kg, w, gr * kg * patch, patch, rows, 0, cols, 0f, col, 0, cols);
+                int channel0 = gr * g.cPerGroup(), gyOff = first * g.k() * s + gr * kg * s, wOff = gr * kg * patch;
+                // col = W_g^T @ gy_g, with gy read in place (one segment per image) except for panels across images.
+                gemm.packedGemm(patch, cols, kg,
+                        (i0, p0, kc, dst, off) -> GemmPacking.packA(true, w, wOff, patch, patch, i0, p0, kc, VectorKernels.MR, dst, off), null,
+                        (j0, p0, kc, dst, off) -> packGy(g, gy, gyOff, cols, j0, p0, kc, dst, off),
+                        new VectorKernels.Direct(gy, gyOff, s, 1, s, g.k() * s), 0f, col, 0, cols);
                 // By channel: each item adds whole rows of col into its own planes, so no two items touch the same
                 // pixel, and each pixel's sum keeps its order (by chunk, then tap).
                 threads.parallelFor(g.cPerGroup(), c -> acc.scatterAdd(channel0 + c, col, c * taps, cols, first * s, cols));
@@ -84,12 +88,13 @@ final class BatchedConv {
     }
 
     /**
-     * dw[K, C/groups, KH, KW] = sum over images of gy_g [kg, N * S] @ col^T [N * S, patch]. Two orientations:
+     * dw[K, C/groups, KH, KW] = sum over images of gy_g [kg, N * S] @ col^T [N * S, patch]. By the patch size:
      * <ul>
-     * <li>small patch (at most {@link VectorKernels#DIRECT_A_MAX_N}, e.g. D1/G2 with one channel: patch 16,
-     * depth 64 x 196): dw_g = gy_g @ col^T straight into dw, gy_g read in place as A and col^T packed as B
-     * from x. The other orientation spent three quarters of its time packing here: col packed as A once
-     * per column chunk, and gy^T packed by a strided transpose of 64 x 12544 floats.</li>
+     * <li>at most one vector (D1/G2 with one channel: patch 16, depth 64 x 196): the narrow GEMM, gy read in
+     * place image by image, col^T packed once from x; the two-vector panels would waste half their lanes.</li>
+     * <li>at most {@link VectorKernels#DIRECT_A_MAX_N}: dw_g = gy_g @ col^T straight into dw, gy_g gathered into
+     * [kg, N * S] and read in place as A, col^T packed as B from x. The other orientation spent three quarters of
+     * its time packing here: col packed as A once per column chunk, and gy^T packed by a strided transpose.</li>
      * <li>otherwise its transpose dw_g^T [patch, kg] = col @ gy_g^T with col packed as A straight from x
      * (implicit im2col), then transposed into dw: a large patch would make a direct A re-read from memory
      * once per column panel.</li>
@@ -97,21 +102,18 @@ final class BatchedConv {
      */
     void weightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw) {
         int s = g.oh() * g.ow(), patch = g.patch(), kg = g.kPerGroup(), cols = g.n() * s;
-        Scratch scratch = SCRATCH.get();
         ConvGather gx = ConvGather.ofInput(g, x, threads);
-        scratch.rows = grow(scratch.rows, (long) kg * cols);
-        float[] rows = scratch.rows;
         if (patch <= VectorKernels.L) {
-            VectorKernels.Direct gyInPlace = new VectorKernels.Direct(rows, 0, cols, 1);
             for (int gr = 0; gr < g.groups(); gr++) {
                 int channel0 = gr * g.cPerGroup();
-                gatherRows(g, gy, 0, g.n(), gr, rows);
-                gemm.narrowGemm(kg, patch, cols, gyInPlace,
+                gemm.narrowGemm(kg, patch, cols, gyInPlace(g, gy, gr),
                         (j0, p0, kc, dst, off) -> gx.packColumnsTransposed(channel0, patch, j0, p0, kc, dst, off, VectorKernels.L),
                         dw, gr * kg * patch, patch);
             }
             return;
         }
+        Scratch scratch = SCRATCH.get();
+        float[] rows = scratch.rows = grow(scratch.rows, (long) kg * cols);
         if (patch <= VectorKernels.DIRECT_A_MAX_N) {
             VectorKernels.Direct gyInPlace = new VectorKernels.Direct(rows, 0, cols, 1);
             for (int gr = 0; gr < g.groups(); gr++) {
@@ -134,6 +136,29 @@ final class BatchedConv {
                     0f, dwT, 0, kg);
             for (int q = 0; q < patch; q++)
                 for (int kk = 0; kk < kg; kk++) dw[(gr * kg + kk) * patch + q] = dwT[q * kg + kk];
+        }
+    }
+
+    /** gy [N, K, S] of one group (from gyOff) read in place as the matrix [kg, N * S]: one segment per image. */
+    private static VectorKernels.Direct gyInPlace(ConvGeometry g, float[] gy, int group) {
+        int s = g.oh() * g.ow();
+        return new VectorKernels.Direct(gy, group * g.kPerGroup() * s, s, 1, s, g.k() * s);
+    }
+
+    /**
+     * A B panel of gy [kg, cols] (columns (image, position), from gyOff of an NCHW gy): rows [p0, p0 + kc),
+     * columns [j0, j0 + NR) into {@code dst[off + pp * NR + jj]}, zeros past the last column.
+     */
+    static void packGy(ConvGeometry g, float[] gy, int gyOff, int cols, int j0, int p0, int kc, float[] dst, int off) {
+        int s = g.oh() * g.ow(), nr = VectorKernels.NR, valid = Math.min(nr, cols - j0), image = g.k() * s;
+        for (int pp = 0; pp < kc; pp++) {
+            int d = off + pp * nr, row = gyOff + (p0 + pp) * s;
+            for (int q = 0, j = j0, len; q < valid; q += len, j += len) {
+                int img = j / s, pos = j - img * s;
+                len = Math.min(valid - q, s - pos);
+                System.arraycopy(gy, row + img * image + pos, dst, d + q, len);
+            }
+            java.util.Arrays.fill(dst, d + valid, d + nr, 0f);
         }
     }
 

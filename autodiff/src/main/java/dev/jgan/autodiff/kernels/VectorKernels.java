@@ -155,11 +155,23 @@ public final class VectorKernels extends ScalarKernels {
      * An operand read in place by the micro-kernel, without packing: worth it when the other dimension of C
      * is small, so each element is used by only a few micro-kernel calls and packing it would cost about as
      * much as the arithmetic (A in place took 6272x576 @ 576x64 from 70 to 100 GFLOP/s). Element (x, y) is
-     * at {@code off + x * rowStride + y * colStride}: (i, p) of op(A), or (p, j) of B.
+     * at {@code off + x * rowStride + (y / segment) * segmentStride + (y % segment) * colStride}: (i, p) of op(A),
+     * or (p, j) of B. Segments let a convolution read an NCHW tensor in place as a matrix whose columns run over
+     * (image, position): one segment per image. The GEMM reads in place only runs within one segment.
      */
-    record Direct(float[] a, int off, int rowStride, int colStride) {
+    record Direct(float[] a, int off, int rowStride, int colStride, int segment, int segmentStride) {
+        /** A strided matrix: one segment. */
+        Direct(float[] a, int off, int rowStride, int colStride) {
+            this(a, off, rowStride, colStride, Integer.MAX_VALUE, 0);
+        }
+
         int offset(int x, int y) {
-            return off + x * rowStride + y * colStride;
+            return off + x * rowStride + (y / segment) * segmentStride + (y % segment) * colStride;
+        }
+
+        /** True when columns [y, y + count) lie in one segment. */
+        boolean within(int y, int count) {
+            return segment - y % segment >= count;
         }
     }
 
@@ -231,8 +243,10 @@ public final class VectorKernels extends ScalarKernels {
             for (int pc = 0; pc < k; pc += kcMax) {
                 final int kc = Math.min(kcMax, k - pc), p0 = pc;
                 final boolean accumulate = beta != 0f || pc > 0;
-                if (directB == null) threads.parallelFor(nPanels, jp -> packB.pack(j0 + jp * nr, p0, kc, pb, jp * nr * kc));
-                else if (nc % nr != 0) packB.pack(j0 + (nPanels - 1) * nr, p0, kc, pb, (nPanels - 1) * nr * kc);
+                // A direct B is packed only where it cannot be read in place: a partial panel, or one across segments.
+                threads.parallelFor(nPanels, jp -> {
+                    if (directB == null || !bInPlace(directB, j0 + jp * nr, Math.min(nr, nc - jp * nr))) packB.pack(j0 + jp * nr, p0, kc, pb, jp * nr * kc);
+                });
                 threads.parallelFor(rowBlocks * colChunks, t -> {
                     int rb = t / colChunks, cb = t % colChunks;
                     int i0 = rb * MC, iEnd = Math.min(m, i0 + MC);
@@ -244,7 +258,7 @@ public final class VectorKernels extends ScalarKernels {
                     int jpEnd = Math.min(nPanels, (cb + 1) * panelsPerChunk);
                     for (int jp = cb * panelsPerChunk; jp < jpEnd; jp++) {
                         int j = jp * nr, cols = Math.min(nr, nc - j);
-                        boolean bInPlace = directB != null && cols == nr;
+                        boolean bInPlace = directB != null && bInPlace(directB, j0 + j, cols);
                         float[] bArr = bInPlace ? directB.a : pb;
                         int bIdx = bInPlace ? directB.offset(p0, j0 + j) : jp * nr * kc, bs = bInPlace ? directB.rowStride : nr;
                         // Valid columns in one segment: each tile row is a contiguous run of C.
@@ -310,22 +324,29 @@ public final class VectorKernels extends ScalarKernels {
             float[] pa = SCRATCH.get().packA(NARROW_MR * k), tile = SCRATCH.get().tile(NARROW_MR * L);
             for (int p = 0; p < k; p++)
                 for (int r = 0; r < NARROW_MR; r++) pa[p * NARROW_MR + r] = r < m ? a.a[a.offset(r, p)] : 0f;
-            narrowKernel(k, pa, 0, 1, NARROW_MR, pb, tile);
+            narrowKernel(k, pa, 0, 1, NARROW_MR, pb, 0, tile, false);
             for (int r = 0; r < m; r++) System.arraycopy(tile, r * L, c, cOff + r * ldc, n);
             return;
         }
         threads.parallelFor((m + NARROW_MR - 1) / NARROW_MR, block -> {
             // A last partial block is computed as the last twelve rows: the rows it shares with the block before
-            // come out bitwise the same (one chain over the same depth), and only its new rows are written.
+            // come out bitwise the same (the same chains over the same depth), and only its new rows are written.
             int i0 = Math.min(block * NARROW_MR, m - NARROW_MR), first = block * NARROW_MR - i0;
             float[] tile = SCRATCH.get().tile(NARROW_MR * L);
-            narrowKernel(k, a.a, a.offset(i0, 0), a.rowStride, a.colStride, pb, tile);
+            // One chain per segment of A's depth (an image of an NCHW tensor read in place), added up in order.
+            for (int p = 0, len; p < k; p += len) {
+                len = Math.min(k - p, a.segment - p % a.segment);
+                narrowKernel(len, a.a, a.offset(i0, p), a.rowStride, a.colStride, pb, p * L, tile, p > 0);
+            }
             for (int r = first; r < NARROW_MR; r++) System.arraycopy(tile, r * L, c, cOff + (i0 + r) * ldc, n);
         });
     }
 
-    /** tile[r * L + j] = sum over p of A[r, p] * B[p, j] for twelve rows: element (r, p) of A at aIdx + r * rs + p * ps. */
-    private static void narrowKernel(int k, float[] pa, int aIdx, int rs, int ps, float[] pb, float[] tile) {
+    /**
+     * tile[r * L + j] (+)= sum over p of A[r, p] * B[p, j] for twelve rows and p in [0, k): element (r, p) of A at
+     * aIdx + r * rs + p * ps, row p of B at bIdx + p * L.
+     */
+    private static void narrowKernel(int k, float[] pa, int aIdx, int rs, int ps, float[] pb, int bIdx, float[] tile, boolean accumulate) {
         final VectorSpecies<Float> sp = SPECIES;
         final int a1 = rs, a2 = 2 * rs, a3 = 3 * rs, a4 = 4 * rs, a5 = 5 * rs, a6 = 6 * rs, a7 = 7 * rs, a8 = 8 * rs, a9 = 9 * rs, a10 = 10 * rs, a11 = 11 * rs;
         FloatVector c0 = FloatVector.zero(sp), c1 = FloatVector.zero(sp);
@@ -334,9 +355,23 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector c6 = FloatVector.zero(sp), c7 = FloatVector.zero(sp);
         FloatVector c8 = FloatVector.zero(sp), c9 = FloatVector.zero(sp);
         FloatVector c10 = FloatVector.zero(sp), c11 = FloatVector.zero(sp);
+        if (accumulate) {
+            c0 = FloatVector.fromArray(sp, tile, 0);
+            c1 = FloatVector.fromArray(sp, tile, L);
+            c2 = FloatVector.fromArray(sp, tile, 2 * L);
+            c3 = FloatVector.fromArray(sp, tile, 3 * L);
+            c4 = FloatVector.fromArray(sp, tile, 4 * L);
+            c5 = FloatVector.fromArray(sp, tile, 5 * L);
+            c6 = FloatVector.fromArray(sp, tile, 6 * L);
+            c7 = FloatVector.fromArray(sp, tile, 7 * L);
+            c8 = FloatVector.fromArray(sp, tile, 8 * L);
+            c9 = FloatVector.fromArray(sp, tile, 9 * L);
+            c10 = FloatVector.fromArray(sp, tile, 10 * L);
+            c11 = FloatVector.fromArray(sp, tile, 11 * L);
+        }
         for (int p = 0; p < k; p++) {
             int ai = aIdx + p * ps;
-            FloatVector b = FloatVector.fromArray(sp, pb, p * L);
+            FloatVector b = FloatVector.fromArray(sp, pb, bIdx + p * L);
             c0 = FloatVector.broadcast(sp, pa[ai]).fma(b, c0);
             c1 = FloatVector.broadcast(sp, pa[ai + a1]).fma(b, c1);
             c2 = FloatVector.broadcast(sp, pa[ai + a2]).fma(b, c2);
@@ -362,6 +397,11 @@ public final class VectorKernels extends ScalarKernels {
         c9.intoArray(tile, 9 * L);
         c10.intoArray(tile, 10 * L);
         c11.intoArray(tile, 11 * L);
+    }
+
+    /** Whether the micro-kernel can read the panel of B at column j, {@code cols} wide, in place. */
+    private static boolean bInPlace(Direct directB, int j, int cols) {
+        return cols == NR && directB.within(j, NR);
     }
 
     /** c[ci, ci + cols) = (or +=) tile[t, t + cols): one row of an edge tile. */

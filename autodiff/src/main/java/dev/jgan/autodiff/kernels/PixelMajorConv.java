@@ -95,19 +95,21 @@ final class PixelMajorConv {
          */
         int runs(int j, int n, int cols, int cg, int p0, int kc, int[] runs) {
             int pos0 = j / n, pos1 = (Math.min(cols, j + VectorKernels.NR) - 1) / n, count = 0;
-            for (int t = p0 / cg, tEnd = (p0 + kc - 1) / cg; t <= tEnd; t++) {
-                boolean used = false;
-                for (int pos = pos0; pos <= pos1 && !used; pos++) used = inside[pos * taps + t];
-                if (!used) continue;
-                int start = Math.max(p0, t * cg) - p0, end = Math.min(p0 + kc, (t + 1) * cg) - p0;
-                if (count > 0 && runs[2 * count - 1] == start) runs[2 * count - 1] = end;
-                else {
-                    runs[2 * count] = start;
-                    runs[2 * count + 1] = end;
-                    count++;
-                }
-            }
+            for (int t = p0 / cg, tEnd = (p0 + kc - 1) / cg; t <= tEnd; t++)
+                if (insideAny(t, pos0, pos1 - pos0 + 1))
+                    count = addRun(runs, count, Math.max(p0, t * cg) - p0, Math.min(p0 + kc, (t + 1) * cg) - p0);
             return count;
+        }
+
+        /** Appends the depth run [start, end) to the {@code count} runs so far, joined to the last when they touch. */
+        private static int addRun(int[] runs, int count, int start, int end) {
+            if (count > 0 && runs[2 * count - 1] == start) {
+                runs[2 * count - 1] = end;
+                return count;
+            }
+            runs[2 * count] = start;
+            runs[2 * count + 1] = end;
+            return count + 1;
         }
 
         /** Whether tap t is inside the image at any of the positions [first, first + count). */
@@ -127,13 +129,7 @@ final class PixelMajorConv {
                 boolean used = false;
                 for (int t = t0; t <= t1 && !used; t++) used = inside[pos * taps + t];
                 if (!used) continue;
-                int start = Math.max(p0, pos * n) - p0, stop = Math.min(p0 + kc, (pos + 1) * n) - p0;
-                if (count > 0 && runs[2 * count - 1] == start) runs[2 * count - 1] = stop;
-                else {
-                    runs[2 * count] = start;
-                    runs[2 * count + 1] = stop;
-                    count++;
-                }
+                count = addRun(runs, count, Math.max(p0, pos * n) - p0, Math.min(p0 + kc, (pos + 1) * n) - p0);
             }
             return count;
         }

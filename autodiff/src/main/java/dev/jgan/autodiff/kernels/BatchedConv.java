@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Convolution in NCHW, lowered to one large GEMM per group over the whole minibatch, instead of one small GEMM per
  * image: the columns of all images sit side by side in one im2col matrix [patch, images * oh * ow], so the
  * GEMM's n dimension is thousands wide even when a feature map is 7x7. The path for what
- * {@link PixelMajorConv} does not take: small batches, and layers with one channel on a side. Forward and weight
+ * {@link PixelMajorConv} does not take: small batches, and fewer than 4 channels per group on a side. Forward and weight
  * gradient never write the im2col matrix out: the GEMM packs its panels straight from the image through a
  * {@link ConvGather} (implicit im2col), and the forward GEMM writes its tiles straight into the NCHW output. The
  * input gradient computes the column matrix (by chunks of images) and folds it back (col2im) by channel.
@@ -16,7 +16,7 @@ import java.util.Arrays;
  * output, so results are bitwise independent of the thread count.
  */
 final class BatchedConv {
-    /** Largest im2col matrix per chunk of images, in floats (64 MB). */
+    /** Largest im2col matrix per chunk of images, in floats (64 MB), unless one image alone needs more. */
     static final long MAX_COL = 16L << 20;
 
     private final VectorKernels gemm;
@@ -74,7 +74,8 @@ final class BatchedConv {
             float[] col = scratch.col = grow(scratch.col, (long) patch * cols);
             for (int gr = 0; gr < g.groups(); gr++) {
                 int channel0 = gr * g.cPerGroup(), gyOff = first * g.k() * s + gr * kg * s, wOff = gr * kg * patch;
-                // col = W_g^T @ gy_g, with gy read in place (one segment per image) except for panels across images.
+                // col = W_g^T @ gy_g, with gy read in place (one segment per image) except for panels across images
+                // and a partial last panel, which are packed.
                 gemm.packedGemm(patch, cols, kg,
                         (i0, p0, kc, dst, off) -> GemmPacking.packA(true, w, wOff, patch, patch, i0, p0, kc, VectorKernels.MR, dst, off), null,
                         (j0, p0, kc, dst, off) -> packGy(g, gy, gyOff, cols, j0, p0, kc, dst, off),
@@ -103,7 +104,7 @@ final class BatchedConv {
     void weightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw) {
         int s = g.oh() * g.ow(), patch = g.patch(), kg = g.kPerGroup(), cols = g.n() * s;
         ConvGather gx = ConvGather.ofInput(g, x, threads);
-        if (patch <= VectorKernels.L) {
+        if (patch <= VectorKernels.L && (long) cols * VectorKernels.NARROW_MR < Integer.MAX_VALUE - 8) {
             for (int gr = 0; gr < g.groups(); gr++) {
                 int channel0 = gr * g.cPerGroup();
                 gemm.narrowGemm(kg, patch, cols, gyInPlace(g, gy, gr),

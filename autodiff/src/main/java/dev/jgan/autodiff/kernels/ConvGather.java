@@ -52,6 +52,8 @@ final class ConvGather {
 
     /** Tables kept per thread: a training step runs the same few geometries again and again. */
     private static final int CACHED_TABLES = 8;
+    /** Largest table kept, in ints (16 MB): larger ones are rebuilt per call rather than held. */
+    private static final int CACHED_TABLE_MAX = 1 << 22;
 
     private static final ThreadLocal<Map<Key, int[]>> TABLES = ThreadLocal.withInitial(() -> new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -121,7 +123,7 @@ final class ConvGather {
                     }
                 }
             });
-            tables.put(key, table);
+            if (table.length <= CACHED_TABLE_MAX) tables.put(key, table);
         }
         return new ConvGather(source, top, left, hp, wp, (int) image, (int) cols, (int) taps, offsets);
     }

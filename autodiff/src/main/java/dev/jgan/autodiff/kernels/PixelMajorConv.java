@@ -11,20 +11,25 @@ import java.util.Arrays;
  * 14x14, JDK 17, 1 thread, JMH) forward + both gradients took 39.6 ms before this path and 31.2 ms with it.
  * <ul>
  * <li>forward: out [kg, S * N] = W [kg, taps * cg] @ col [taps * cg, S * N], x in HWCN (row, column, channel,
- * image). The depth runs by (tap, channel), so a tap that falls in the padding at an output position is one
- * contiguous run of zeros that the micro-kernel skips (14% of the products of a 4x4 stride-2 layer on 14x14).
- * The result [kg, S, N] is transposed into NCHW.</li>
- * <li>input gradient: col [taps * cg, n] = W^T @ gy [kg, n] for the n images at each output position (chunks
- * small enough for L2), only for the taps inside the image there, each folded back (col2im) into dx in HWCN by
- * vector adds while still in cache; dx then to NCHW.</li>
+ * image). The depth runs by (tap, channel), so a tap that falls in the padding at every output position a
+ * panel covers (one, or two when the batch is not a multiple of NR) is one contiguous run of zeros that the
+ * micro-kernel skips (14% of the products of a 4x4 stride-2 layer on 14x14). The result [kg, S, N] is
+ * transposed into NCHW.</li>
+ * <li>input gradient: col [taps * cg, n] = W^T @ gy [kg, n] for the n images at each output position (chunks of
+ * positions sized for L2), only for the runs of taps that are inside the image at some position of the chunk,
+ * each folded back (col2im) into dx in HWCN by vector adds while still in cache; dx then to NCHW.</li>
  * <li>weight gradient: dw [kg, taps * cg] = gy [kg, S * N] @ col^T [S * N, taps * cg], x in HWNC (row, column,
  * image, channel), where a row of col^T (one image at one output position) is contiguous within each tap; the
  * positions where a panel's taps fall in the padding are skipped.</li>
  * </ul>
  * <p>Invariant: every partition depends on the geometry only, so results are bitwise independent of the thread count.
+ * <p>Skipping the padding's products means a NaN or infinite weight (forward) or gradient (weight gradient) does
+ * not reach the outputs whose taps read only padding there, where the NCHW path, which multiplies the padding's
+ * zeros, makes them NaN. The convolution's definition has no such products; PyTorch's native (im2col) and oneDNN
+ * (direct) paths differ the same way.
  */
 final class PixelMajorConv {
-    /** Largest chunk of the input gradient's column matrix, in floats (256 KB: it stays in L2 for col2im). */
+    /** Target size of a chunk of the input gradient's column matrix, in floats (256 KB, for L2); a chunk holds at least one position. */
     private static final int COL_CHUNK = 64 * 1024;
 
     private final VectorKernels gemm;
@@ -37,8 +42,8 @@ final class PixelMajorConv {
 
     /**
      * Whether this path fits the geometry: panels of whole output positions need at least NR images, and a layer
-     * with one input or output channel per group does too little arithmetic per transposed float (the DCGAN's
-     * 1->64 layer, timed ad hoc: 5.2 ms here against 2.3 ms on the NCHW path).
+     * with fewer than 4 input or output channels per group does too little arithmetic per transposed float (the
+     * DCGAN's 1->64 layer, timed ad hoc: 5.2 ms here against 2.3 ms on the NCHW path).
      */
     static boolean suits(ConvGeometry g) {
         return g.n() >= VectorKernels.NR && g.cPerGroup() >= 4 && g.kPerGroup() >= 4;

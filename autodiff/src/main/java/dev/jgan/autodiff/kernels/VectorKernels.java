@@ -225,6 +225,8 @@ public final class VectorKernels extends ScalarKernels {
 
     /** The blocked GEMM writing C through {@code out}, skipping known zero depth ranges of B when {@code runs} is not null. */
     void packedGemm(int m, int n, int k, Packer packA, Direct direct,  Packer packB, Direct directB, float beta, Output out, DepthRuns depthRuns) {
+        // A direct A is walked linearly along the depth by the micro-kernel: segments are for B (and narrowGemm).
+        if (direct != null && direct.segment() != Integer.MAX_VALUE) throw new IllegalArgumentException("packedGemm reads a direct A without segments");
         final int nr = NR;
         final float[] c = out.c;
         // Depth blocks of equal size (576 = 3 x 192, not 256 + 256 + 64): a thin last block would cost a full
@@ -317,6 +319,8 @@ public final class VectorKernels extends ScalarKernels {
      * chain over the whole depth, so results do not depend on the thread count.
      */
     void narrowGemm(int m, int n, int k, Direct a, Packer packB, float[] c, int cOff, int ldc) {
+        if ((long) k * L > Integer.MAX_VALUE - 8 || (long) k * NARROW_MR > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException("narrow GEMM depth " + k + " is too large for one packed panel");
         final float[] pb = SCRATCH.get().packB(k * L);
         packB.pack(0, 0, k, pb, 0);
         if (m < NARROW_MR) {

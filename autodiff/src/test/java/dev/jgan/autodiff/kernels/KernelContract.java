@@ -118,12 +118,22 @@ abstract class KernelContract {
                 {1, 2, 3, 3, 2, 3, 3, 1, 1, 2, 2, 1, 1, 1},
                 // A one-channel 4x4 patch (16 wide: the vector kernels' narrow GEMM at 512 bits) with 20 filters.
                 {3, 1, 12, 10, 20, 4, 4, 2, 2, 1, 1, 1, 1, 1},
-                // Batches of at least 32 images take the vector kernels' pixel-major path (PixelMajorConv): a batch that
-                // is not a multiple of the panel width, groups, dilation, padding wider than the reach of the taps.
+                // Batches of at least NR images (32 at 512 bits, 16 at 256, 8 at 128) with 4+ channels per group
+                // take the vector kernels' pixel-major path (PixelMajorConv): a batch that is not a multiple of the
+                // panel width, groups, dilation, padding wider than the reach of the taps, a depth of several blocks
+                // (32 channels x 9 taps), more than 4096 columns (32 images x 12 x 12), a 1x1 output.
                 {33, 5, 9, 8, 6, 3, 3, 2, 1, 1, 1, 1, 1, 1},
                 {34, 8, 7, 7, 8, 4, 4, 2, 2, 1, 1, 1, 1, 2},
                 {32, 4, 9, 9, 4, 3, 3, 1, 1, 2, 2, 2, 2, 1},
                 {40, 4, 5, 6, 5, 2, 3, 3, 2, 3, 0, 1, 1, 1},
+                {32, 32, 6, 6, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+                {32, 8, 12, 12, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+                {33, 4, 4, 4, 4, 4, 4, 1, 1, 0, 0, 1, 1, 1},
+                // Large batches with fewer channels stay on the NCHW path: three channels, one (the narrow weight
+                // gradient with 20 filters), and a 1x1 output.
+                {33, 3, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+                {40, 1, 9, 9, 20, 4, 4, 2, 2, 1, 1, 1, 1, 1},
+                {5, 2, 4, 4, 3, 4, 4, 1, 1, 0, 0, 1, 1, 1},
         };
         for (int[] s : specs) {
             int oh = (s[2] + 2 * s[9] - s[11] * (s[5] - 1) - 1) / s[7] + 1;

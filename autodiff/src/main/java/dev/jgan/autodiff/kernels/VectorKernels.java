@@ -557,15 +557,15 @@ public final class VectorKernels extends ScalarKernels {
     // =====================================================================================================
 
     /**
-     * The sum of the lanes, in lane order.
+     * The sum of the lanes, in lane order, through {@code lanes[off, off + L)}, which the caller allocates once
+     * for all its sums (one array per sum made the power-iteration step allocate 11-44 KB).
      * <p>NOTE: not {@code reduceLanes(ADD)}: its order of additions is unspecified and differs between the
      * interpreter and compiled code (seen on JDK 25), so the same call could give two results in one run.
      */
-    private static float sumLanes(FloatVector v) {
-        float[] lanes = new float[L];
-        v.intoArray(lanes, 0);
+    private static float sumLanes(FloatVector v, float[] lanes, int off) {
+        v.intoArray(lanes, off);
         float s = 0f;
-        for (int i = 0; i < L; i++) s += lanes[i];
+        for (int i = 0; i < L; i++) s += lanes[off + i];
         return s;
     }
 
@@ -575,6 +575,7 @@ public final class VectorKernels extends ScalarKernels {
         final int l = L;
         int i = 0;
         float s = 0f;
+        float[] lanes = n >= l ? new float[l] : null;
         if (n >= 4 * l) {
             // Four accumulators hide the FMA latency.
             FloatVector s0 = FloatVector.zero(sp), s1 = FloatVector.zero(sp), s2 = FloatVector.zero(sp), s3 = FloatVector.zero(sp);
@@ -584,12 +585,12 @@ public final class VectorKernels extends ScalarKernels {
                 s2 = FloatVector.fromArray(sp, a, aOff + i + 2 * l).fma(FloatVector.fromArray(sp, b, bOff + i + 2 * l), s2);
                 s3 = FloatVector.fromArray(sp, a, aOff + i + 3 * l).fma(FloatVector.fromArray(sp, b, bOff + i + 3 * l), s3);
             }
-            s = sumLanes(s0.add(s1).add(s2.add(s3)));
+            s = sumLanes(s0.add(s1).add(s2.add(s3)), lanes, 0);
         }
         if (n - i >= l) {
             FloatVector s0 = FloatVector.zero(sp);
             for (int end = n - l; i <= end; i += l) s0 = FloatVector.fromArray(sp, a, aOff + i).fma(FloatVector.fromArray(sp, b, bOff + i), s0);
-            s += sumLanes(s0);
+            s += sumLanes(s0, lanes, 0);
         }
         for (; i < n; i++) s = Math.fma(a[aOff + i], b[bOff + i], s);
         return s;
@@ -711,6 +712,7 @@ public final class VectorKernels extends ScalarKernels {
     /** wv[i] = W[i, :] . v for i in [i0, i1). */
     private void product(float[] w, int wOff, int cols, float[] v, float[] wv, int i0, int i1) {
         final VectorSpecies<Float> sp = SPECIES;
+        float[] lanes = new float[4 * L];
         int i = i0;
         for (; i + 4 <= i1; i += 4) {
             int r0 = wOff + i * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols;
@@ -723,8 +725,8 @@ public final class VectorKernels extends ScalarKernels {
                 s2 = FloatVector.fromArray(sp, w, r2 + j).fma(vj, s2);
                 s3 = FloatVector.fromArray(sp, w, r3 + j).fma(vj, s3);
             }
-            float t0 = sumLanes(s0), t1 = sumLanes(s1);
-            float t2 = sumLanes(s2), t3 = sumLanes(s3);
+            float t0 = sumLanes(s0, lanes, 0), t1 = sumLanes(s1, lanes, L);
+            float t2 = sumLanes(s2, lanes, 2 * L), t3 = sumLanes(s3, lanes, 3 * L);
             for (; j < cols; j++) {
                 float vj = v[j];
                 t0 = Math.fma(w[r0 + j], vj, t0);
@@ -870,6 +872,7 @@ public final class VectorKernels extends ScalarKernels {
         final VectorSpecies<Float> sp = SPECIES;
         boolean sum = op == ReduceOp.SUM;
         float init = sum ? 0f : Float.NEGATIVE_INFINITY;
+        float[] lanes = new float[L];
         for (int o = 0; o < outer; o++) {
             int base = o * len * inner, ob = o * inner;
             if (inner == 1) {
@@ -882,7 +885,7 @@ public final class VectorKernels extends ScalarKernels {
                         FloatVector v = FloatVector.fromArray(sp, x, base + r);
                         va = sum ? va.add(v) : va.max(v);
                     }
-                    acc = sum ? sumLanes(va) : va.reduceLanes(VectorOperators.MAX);
+                    acc = sum ? sumLanes(va, lanes, 0) : va.reduceLanes(VectorOperators.MAX);
                 }
                 for (; r < len; r++) acc = sum ? acc + x[base + r] : Math.max(acc, x[base + r]);
                 out[ob] = acc;

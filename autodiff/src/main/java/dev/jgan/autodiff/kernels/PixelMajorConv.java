@@ -153,10 +153,7 @@ final class PixelMajorConv {
         float[] result = scratch.result = grow(scratch.result, (long) kg * cols);
         for (int gr = 0; gr < g.groups(); gr++) {
             int c0 = gr * cg, k0 = gr * kg;
-            // W_g [kg, (tap, channel)]
-            for (int k = 0; k < kg; k++)
-                for (int c = 0; c < cg; c++)
-                    for (int t = 0; t < taps; t++) wg[k * depth + t * cg + c] = w[((k0 + k) * cg + c) * taps + t];
+            byTapThenChannel(w, k0, kg, cg, taps, wg);
             gemm.packedGemm(kg, cols, depth,
                     (i0, p0, kc, dst, off) -> GemmPacking.packA(false, wg, 0, depth, kg, i0, p0, kc, VectorKernels.MR, dst, off), null,
                     (j0, p0, kc, dst, off) -> packImages(f, xs, pixelStride, n, cg, c0, cols, j0, p0, kc, dst, off), null,
@@ -195,6 +192,14 @@ final class PixelMajorConv {
         }
     }
 
+    /** W [K, C/groups, kh, kw] -> dst [kg, (tap, channel)] for the kg filters from k0: the depth order of the column matrix. */
+    private static void byTapThenChannel(float[] w, int k0, int kg, int cg, int taps, float[] dst) {
+        int depth = taps * cg;
+        for (int k = 0; k < kg; k++)
+            for (int c = 0; c < cg; c++)
+                for (int t = 0; t < taps; t++) dst[k * depth + t * cg + c] = w[((k0 + k) * cg + c) * taps + t];
+    }
+
     // ---- input gradient ----
 
     void inputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx) {
@@ -206,15 +211,13 @@ final class PixelMajorConv {
         threads.parallelFor(f.hp, y -> Arrays.fill(dxs, y * f.wp * pixelStride, (y + 1) * f.wp * pixelStride, 0f));
         float[] rows = scratch.rows = grow(scratch.rows, (long) g.k() * cols);
         toRows(g, gy, rows);
-        float[] wt = scratch.weights = grow(scratch.weights, (long) depth * kg);
+        float[] wg = scratch.weights = grow(scratch.weights, (long) kg * depth);
         int chunk = Math.max(1, Math.min(s, COL_CHUNK / (depth * n)));
         float[] col = scratch.col = grow(scratch.col, (long) depth * chunk * n);
         for (int gr = 0; gr < g.groups(); gr++) {
             int c0 = gr * cg, k0 = gr * kg, gyOff = k0 * cols;
-            // W_g^T [(tap, channel), kg], read in place as A.
-            for (int k = 0; k < kg; k++)
-                for (int c = 0; c < cg; c++)
-                    for (int t = 0; t < taps; t++) wt[(t * cg + c) * kg + k] = w[((k0 + k) * cg + c) * taps + t];
+            // A = W_g^T, read in place from W_g [kg, (tap, channel)]: its rows are adjacent, as the micro-kernel likes.
+            byTapThenChannel(w, k0, kg, cg, taps, wg);
             for (int first = 0; first < s; first += chunk) {
                 int np = Math.min(chunk, s - first), ccols = np * n, bOff = gyOff + first * n, pos0 = first;
                 VectorKernels.Direct gyInPlace = new VectorKernels.Direct(rows, bOff, cols, 1);
@@ -229,8 +232,8 @@ final class PixelMajorConv {
                     while (t1 < taps && f.insideAny(t1, first, np)) t1++;
                     int row0 = t0 * cg, m = (t1 - t0) * cg;
                     gemm.packedGemm(m, ccols, kg,
-                            (i0, p0, kc, dst, off) -> GemmPacking.packA(false, wt, row0 * kg, kg, m, i0, p0, kc, VectorKernels.MR, dst, off),
-                            new VectorKernels.Direct(wt, row0 * kg, kg, 1),
+                            (i0, p0, kc, dst, off) -> GemmPacking.packA(true, wg, row0, depth, m, i0, p0, kc, VectorKernels.MR, dst, off),
+                            new VectorKernels.Direct(wg, row0, 1, depth),
                             (j0, p0, kc, dst, off) -> GemmPacking.packB(false, rows, bOff, cols, ccols, j0, p0, kc, VectorKernels.NR, dst, off),
                             gyInPlace, 0f, VectorKernels.Output.matrix(col, row0 * ccols, ccols), null);
                 }

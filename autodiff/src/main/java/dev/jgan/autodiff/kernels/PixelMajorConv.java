@@ -181,9 +181,21 @@ final class PixelMajorConv {
     private static void packImages(Frame f, float[] xs, int pixelStride, int n, int cg, int c0, int cols,
                                    int j0, int p0, int kc, float[] dst, int off) {
         int nr = VectorKernels.NR, valid = Math.min(nr, cols - j0), pos0 = j0 / n, img0 = j0 - pos0 * n;
+        if (valid == nr && img0 + nr <= n) {
+            // A full panel within one output position (the usual case): by taps, the tap's offset found once.
+            for (int pp = 0, t = p0 / cg, c = p0 - t * cg, run; pp < kc; pp += run, t++, c = 0) {
+                run = Math.min(kc - pp, cg - c);
+                int at = pos0 * f.taps + t;
+                // A tap in the padding here is a depth run the micro-kernel skips (Frame.runs): not packed.
+                if (!f.inside[at]) continue;
+                for (int q = 0, src = f.pixel[at] * pixelStride + (c0 + c) * n + img0, d = off + pp * nr; q < run; q++, src += n, d += nr)
+                    VectorKernels.copy(xs, src, dst, d, nr);
+            }
+            return;
+        }
         for (int pp = 0; pp < kc; pp++) {
             int p = p0 + pp, t = p / cg, c = p - t * cg, d = off + pp * nr, base = (c0 + c) * n;
-            // Runs of columns within one output position: one run when the panel lies in one position.
+            // Runs of columns within one output position.
             for (int q = 0, pos = pos0, img = img0, len; q < valid; q += len, pos++, img = 0) {
                 len = Math.min(valid - q, n - img);
                 VectorKernels.copy(xs, f.pixel[pos * f.taps + t] * pixelStride + base + img, dst, d + q, len);
@@ -283,11 +295,23 @@ final class PixelMajorConv {
      */
     private static void packTaps(Frame f, float[] xh, int n, int pixelStride, int cg, int c0, int depth,
                                  int j0, int p0, int kc, float[] dst, int off) {
-        int nr = VectorKernels.NR, valid = Math.min(nr, depth - j0), t0 = j0 / cg, ch0 = j0 - t0 * cg;
+        int nr = VectorKernels.NR, valid = Math.min(nr, depth - j0), t0 = j0 / cg, ch0 = j0 - t0 * cg, channels = pixelStride / n;
+        if (valid == nr && ch0 + nr <= cg) {
+            // A full panel within one tap (the usual case): by positions, the pixel found once per position.
+            for (int pp = 0, pos = p0 / n, img = p0 - pos * n, run; pp < kc; pp += run, pos++, img = 0) {
+                run = Math.min(kc - pp, n - img);
+                int at = pos * f.taps + t0;
+                // The tap in the padding at this position: a depth run the micro-kernel skips (Frame.runsByPosition).
+                if (!f.inside[at]) continue;
+                for (int q = 0, src = f.pixel[at] * pixelStride + img * channels + c0 + ch0, d = off + pp * nr; q < run; q++, src += channels, d += nr)
+                    VectorKernels.copy(xh, src, dst, d, nr);
+            }
+            return;
+        }
         int pos = p0 / n, img = p0 - pos * n;
         for (int pp = 0; pp < kc; pp++) {
-            int d = off + pp * nr, base = img * (pixelStride / n) + c0, at = pos * f.taps;
-            // Runs of columns within one tap: one run when the channels of a group fill whole panels.
+            int d = off + pp * nr, base = img * channels + c0, at = pos * f.taps;
+            // Runs of columns within one tap.
             for (int q = 0, t = t0, c = ch0, len; q < valid; q += len, t++, c = 0) {
                 len = Math.min(valid - q, cg - c);
                 VectorKernels.copy(xh, f.pixel[at + t] * pixelStride + base + c, dst, d + q, len);

@@ -223,13 +223,16 @@ final class PixelMajorConv {
         threads.parallelFor(f.hp, y -> Arrays.fill(dxs, y * f.wp * pixelStride, (y + 1) * f.wp * pixelStride, 0f));
         float[] rows = scratch.rows = grow(scratch.rows, (long) g.k() * cols);
         toRows(g, gy, rows);
-        float[] wg = scratch.weights = grow(scratch.weights, (long) kg * depth);
+        float[] wt = scratch.weights = grow(scratch.weights, (long) depth * kg);
         int chunk = Math.max(1, Math.min(s, COL_CHUNK / (depth * n)));
         float[] col = scratch.col = grow(scratch.col, (long) depth * chunk * n);
         for (int gr = 0; gr < g.groups(); gr++) {
             int c0 = gr * cg, k0 = gr * kg, gyOff = k0 * cols;
-            // A = W_g^T, read in place from W_g [kg, (tap, channel)]: its rows are adjacent, as the micro-kernel likes.
-            byTapThenChannel(w, k0, kg, cg, taps, wg);
+            // W_g^T [(tap, channel), kg], read in place as A. (Reading W_g [kg, (tap, channel)] as a transposed A
+            // instead measured 0.4-1.3 ms slower here: each depth step then lands in a new cache line.)
+            for (int k = 0; k < kg; k++)
+                for (int c = 0; c < cg; c++)
+                    for (int t = 0; t < taps; t++) wt[(t * cg + c) * kg + k] = w[((k0 + k) * cg + c) * taps + t];
             for (int first = 0; first < s; first += chunk) {
                 int np = Math.min(chunk, s - first), ccols = np * n, bOff = gyOff + first * n, pos0 = first;
                 VectorKernels.Direct gyInPlace = new VectorKernels.Direct(rows, bOff, cols, 1);
@@ -244,8 +247,8 @@ final class PixelMajorConv {
                     while (t1 < taps && f.insideAny(t1, first, np)) t1++;
                     int row0 = t0 * cg, m = (t1 - t0) * cg;
                     gemm.packedGemm(m, ccols, kg,
-                            (i0, p0, kc, dst, off) -> GemmPacking.packA(true, wg, row0, depth, m, i0, p0, kc, VectorKernels.MR, dst, off),
-                            new VectorKernels.Direct(wg, row0, 1, depth),
+                            (i0, p0, kc, dst, off) -> GemmPacking.packA(false, wt, row0 * kg, kg, m, i0, p0, kc, VectorKernels.MR, dst, off),
+                            new VectorKernels.Direct(wt, row0 * kg, kg, 1),
                             (j0, p0, kc, dst, off) -> GemmPacking.packB(false, rows, bOff, cols, ccols, j0, p0, kc, VectorKernels.NR, dst, off),
                             gyInPlace, 0f, VectorKernels.Output.matrix(col, row0 * ccols, ccols), null);
                 }
@@ -375,14 +378,14 @@ final class PixelMajorConv {
     private void toHwnc(ConvGeometry g, Frame f, float[] x, float[] xh) {
         int n = g.n(), h = g.h(), w = g.w(), channels = g.c(), stride = n * channels, plane = h * w;
         threads.parallelFor(f.hp, y -> Arrays.fill(xh, y * f.wp * stride, (y + 1) * f.wp * stride, 0f));
-        threads.parallelFor(n, img -> {
-            for (int c0 = 0; c0 < channels; c0 += BLOCK) {
-                int c1 = Math.min(channels, c0 + BLOCK);
-                for (int y = 0; y < h; y++)
-                    for (int xx = 0; xx < w; xx++) {
-                        int dst = ((y + f.top) * f.wp + xx + f.left) * stride + img * channels, src = img * channels * plane + y * w + xx;
-                        for (int c = c0; c < c1; c++) xh[dst + c] = x[src + c * plane];
-                    }
+        // In the destination's order: each pixel's block is written in sequence, and the n x C source lines one pixel
+        // reads (256 KB on the DCGAN's 64->128 layer) are the next pixel's, from L2. By blocks of channels per
+        // image, as the other transpositions run, measured 0.3 ms slower on that layer; they measured no faster this way.
+        threads.parallelFor(h, y -> {
+            for (int xx = 0; xx < w; xx++) {
+                int dst = ((y + f.top) * f.wp + xx + f.left) * stride, src = y * w + xx;
+                for (int img = 0; img < n; img++)
+                    for (int c = 0; c < channels; c++) xh[dst + img * channels + c] = x[src + (img * channels + c) * plane];
             }
         });
     }

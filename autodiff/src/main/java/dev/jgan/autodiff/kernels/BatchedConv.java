@@ -21,10 +21,18 @@ final class BatchedConv {
 
     private final VectorKernels gemm;
     private final KernelThreads threads;
+    /** The input gradient's largest im2col matrix per chunk of images, in floats: {@link #MAX_COL} but in tests. */
+    private final long maxCol;
 
     BatchedConv(VectorKernels gemm, KernelThreads threads) {
+        this(gemm, threads, MAX_COL);
+    }
+
+    /** With another chunk limit: tests use a small one to cover the input gradient's chunks without 64 MB inputs. */
+    BatchedConv(VectorKernels gemm, KernelThreads threads, long maxCol) {
         this.gemm = gemm;
         this.threads = threads;
+        this.maxCol = maxCol;
     }
 
     /** Per-thread scratch: the im2col matrix, a matrix in [channels, images * oh * ow] layout, a transposed weight. */
@@ -39,10 +47,10 @@ final class BatchedConv {
         return a.length >= size ? a : new float[(int) size];
     }
 
-    /** Images per chunk so that the im2col matrix stays below {@link #MAX_COL}. */
-    private static int chunk(ConvGeometry g) {
+    /** Images per chunk so that the im2col matrix stays below {@link #maxCol}. */
+    private int chunk(ConvGeometry g) {
         long perImage = (long) g.patch() * g.oh() * g.ow();
-        return (int) Math.max(1, Math.min(g.n(), MAX_COL / Math.max(1, perImage)));
+        return (int) Math.max(1, Math.min(g.n(), maxCol / Math.max(1, perImage)));
     }
 
     /**

@@ -71,6 +71,30 @@ class VectorKernelsTest extends KernelContract {
     }
 
     @Test
+    void inputGradByChunksOfImagesIsBitwiseTheWholeBatch() {
+        // The NCHW path computes the input gradient's column matrix by chunks of images when it would exceed 64 MB;
+        // a small limit covers that here. Each pixel belongs to one image, so chunking must not change a bit.
+        SplittableRandom r = new SplittableRandom(15);
+        KernelThreads threads = KernelThreads.create(2);
+        BatchedConv whole = new BatchedConv((VectorKernels) two, threads);
+        for (ConvGeometry g : new ConvGeometry[] {
+                new ConvGeometry(5, 1, 12, 10, 20, 4, 4, 2, 2, 1, 1, 1, 1, 1, 6, 5),
+                new ConvGeometry(7, 6, 11, 8, 4, 3, 2, 1, 2, 2, 1, 2, 1, 2, 11, 5),
+                new ConvGeometry(3, 3, 7, 9, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 7, 9)}) {
+            int xs = g.n() * g.c() * g.h() * g.w(), ys = g.n() * g.k() * g.oh() * g.ow(), ws = g.k() * g.patch();
+            float[] w = random(r, ws), gy = random(r, ys), expected = new float[xs];
+            whole.inputGrad(g, gy, w, expected);
+            long perImage = (long) g.patch() * g.oh() * g.ow();
+            for (int images : new int[] {1, 2, 3}) {
+                float[] dx = new float[xs];
+                java.util.Arrays.fill(dx, Float.NaN);
+                new BatchedConv((VectorKernels) two, threads, images * perImage).inputGrad(g, gy, w, dx);
+                assertThat(dx).as("inputGrad %s by chunks of %d images", g, images).containsExactly(expected);
+            }
+        }
+    }
+
+    @Test
     void powerIterationIsBitwiseTheSameForOneAndTwoThreads() {
         SplittableRandom r = new SplittableRandom(13);
         int rows = 300, cols = 4000;   // above the size where the passes go parallel

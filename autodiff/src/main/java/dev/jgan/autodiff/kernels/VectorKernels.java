@@ -28,7 +28,8 @@ public final class VectorKernels extends ScalarKernels {
      * Rows of the register tile. At 512 bits (AVX-512, 32 vector registers) 8: 8 x 2 accumulators + 2 B vectors + 1
      * broadcast, each B vector loaded once per eight FMAs; 64x784@784x1024 went from 84-90 to 100-102 GFLOP/s and
      * the DCGAN's 64->128 conv layer (forward and both gradients) 0.8-1.2 ms faster than with 6 (JDK 17, 1 thread).
-     * Narrower vectors (AVX2 has 16 registers) keep 6 x 2 + 2 + 1 = 15.
+     * Narrower vectors keep 6 x 2 + 2 + 1 = 15, for AVX2's 16 registers: there the 8-row tile spills, and measured
+     * 53-55 GFLOP/s against 68-70 on 1024^3 (256 bits with {@code -XX:UseAVX=2} on this AVX-512 machine, JDK 17).
      */
     static final int MR = L >= 16 ? 8 : 6;
     static final int NR = 2 * L;

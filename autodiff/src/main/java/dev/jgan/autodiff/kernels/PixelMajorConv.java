@@ -153,7 +153,10 @@ final class PixelMajorConv {
         float[] result = scratch.result = grow(scratch.result, (long) kg * cols);
         for (int gr = 0; gr < g.groups(); gr++) {
             int c0 = gr * cg, k0 = gr * kg;
-            byTapThenChannel(w, k0, kg, cg, taps, wg);
+            // W_g [kg, (tap, channel)]
+            for (int k = 0; k < kg; k++)
+                for (int c = 0; c < cg; c++)
+                    for (int t = 0; t < taps; t++) wg[k * depth + t * cg + c] = w[((k0 + k) * cg + c) * taps + t];
             gemm.packedGemm(kg, cols, depth,
                     (i0, p0, kc, dst, off) -> GemmPacking.packA(false, wg, 0, depth, kg, i0, p0, kc, VectorKernels.MR, dst, off), null,
                     (j0, p0, kc, dst, off) -> packImages(f, xs, pixelStride, n, cg, c0, cols, j0, p0, kc, dst, off), null,
@@ -202,14 +205,6 @@ final class PixelMajorConv {
             }
             if (valid < nr) Arrays.fill(dst, d + valid, d + nr, 0f);
         }
-    }
-
-    /** W [K, C/groups, kh, kw] -> dst [kg, (tap, channel)] for the kg filters from k0: the depth order of the column matrix. */
-    private static void byTapThenChannel(float[] w, int k0, int kg, int cg, int taps, float[] dst) {
-        int depth = taps * cg;
-        for (int k = 0; k < kg; k++)
-            for (int c = 0; c < cg; c++)
-                for (int t = 0; t < taps; t++) dst[k * depth + t * cg + c] = w[((k0 + k) * cg + c) * taps + t];
     }
 
     // ---- input gradient ----
@@ -328,9 +323,9 @@ final class PixelMajorConv {
     }
 
     // ---- layouts ----
-    // Each transposition runs over a block of BLOCK images (or channels) innermost, then over the pixels: the
-    // strided side touches BLOCK cache lines that the next pixel reuses, the other side is contiguous. A block of
-    // 64 at the strides here (multiples of 1 KB) lands in a few L1 sets and thrashed them.
+    // The transpositions but toHwnc run over a block of BLOCK images innermost, then over the pixels: the strided
+    // side touches BLOCK cache lines that the next pixel reuses, the other side is contiguous. A block of 64 at the
+    // strides here (multiples of 1 KB) lands in a few L1 sets and thrashed them.
 
     /** Images (or channels) per block of a transposition. */
     private static final int BLOCK = 16;
@@ -379,8 +374,8 @@ final class PixelMajorConv {
         int n = g.n(), h = g.h(), w = g.w(), channels = g.c(), stride = n * channels, plane = h * w;
         threads.parallelFor(f.hp, y -> Arrays.fill(xh, y * f.wp * stride, (y + 1) * f.wp * stride, 0f));
         // In the destination's order: each pixel's block is written in sequence, and the n x C source lines one pixel
-        // reads (256 KB on the DCGAN's 64->128 layer) are the next pixel's, from L2. By blocks of channels per
-        // image, as the other transpositions run, measured 0.3 ms slower on that layer; they measured no faster this way.
+        // reads (256 KB on the DCGAN's 64->128 layer) are the next pixel's, from L2. By blocks of channels per image
+        // this measured 0.3 ms slower on that layer; the other transpositions measured no faster in this order.
         threads.parallelFor(h, y -> {
             for (int xx = 0; xx < w; xx++) {
                 int dst = ((y + f.top) * f.wp + xx + f.left) * stride, src = y * w + xx;

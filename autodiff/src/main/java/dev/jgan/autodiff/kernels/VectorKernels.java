@@ -25,17 +25,18 @@ public final class VectorKernels extends ScalarKernels {
 
     // ---- GEMM blocking. The micro-kernel computes an MR x NR tile of C with NR = 2 vectors. ----
     /**
-     * Rows of the register tile. At 512 bits (AVX-512, 32 vector registers) 8: 8 x 2 accumulators + 2 B vectors + 1
-     * broadcast, each B vector loaded once per eight FMAs; 64x784@784x1024 went from 84-90 to 100-102 GFLOP/s and
-     * the DCGAN's 64->128 conv layer (forward and both gradients) 0.8-1.2 ms faster than with 6 (JDK 17, 1 thread).
-     * Narrower vectors keep 6 x 2 + 2 + 1 = 15, for AVX2's 16 registers: there the 8-row tile spills, and measured
-     * 53-55 GFLOP/s against 68-70 on 1024^3 (256 bits with {@code -XX:UseAVX=2} on this AVX-512 machine, JDK 17).
+     * Rows of the register tile: 6 x 2 accumulators + 2 B vectors + 1 broadcast fit in AVX2's 16 registers.
+     * <p>NOTE: an 8-row tile for AVX-512's 32 registers ran faster where C2 compiled it whole (64x784@784x1024
+     * 100-102 against 84-90 GFLOP/s, JDK 17), but on JDK 17 a recompilation of that larger method sometimes lost
+     * the Vector API intrinsics for some of its stores (boxed vectors, "missing constant" under
+     * -XX:+PrintIntrinsics): the DCGAN training step took 830 ms instead of 200, and 1024^3 ran at 55 GFLOP/s in
+     * one run out of three. The 6-row tile never did in the same runs.
      */
-    static final int MR = L >= 16 ? 8 : 6;
+    static final int MR = 6;
     static final int NR = 2 * L;
     /** Largest depth of a packed block: a KC x NR panel of B (32 KB at 512 bits) stays in L1 while A panels stream from L2. */
     static final int KC = 256;
-    /** Rows of C per task, a multiple of MR (6 or 8): the task's MC x KC block of A (96 KB) stays in L2. */
+    /** Rows of C per task, a multiple of MR: the task's MC x KC block of A (96 KB) stays in L2. */
     static final int MC = 96;
     /** Columns of C per packed block of B (KC x NC floats, at most 4 MB, sits in L3). */
     static final int NC = 4096;
@@ -458,22 +459,13 @@ public final class VectorKernels extends ScalarKernels {
 
     /**
      * The register-tiled micro-kernel: C[0..MR, 0..NR) (+)= sum over p of Apanel[p, 0..MR) (x) Bpanel[p, 0..NR),
-     * with 2 x MR independent FMA chains (enough to cover the FMA latency on two pipes). Element (r, p) of the A
+     * with twelve independent FMA chains (enough to cover the FMA latency on two pipes). Element (r, p) of the A
      * panel is at {@code aIdx + r * rs + p * ps}, row p of the B panel at {@code bIdx + p * bs}.
-     * <p>NOTE: the rows of A are reached by stepping {@code ai += rs}, not through precomputed offsets: those held
-     * five more registers in the 6-row loop, which measured 98-105 GFLOP/s against 110-115 (JDK 17 and 25, panels
+     * <p>NOTE: the rows of A are reached by stepping {@code ai += rs}, not through five precomputed offsets: those
+     * held five more registers in the loop, which measured 98-105 GFLOP/s against 110-115 (JDK 17 and 25, panels
      * in cache, ad-hoc timing), for packed and in-place A alike.
-     * <p>NOTE: {@link #kernel6} and {@link #kernel8} are one loop written out twice, and each writes C out vector by
-     * vector: the accumulators must be locals (a vector in an array, or passed to a method that is not inlined, gets
-     * boxed, which cost a factor of three here).
      */
     private static void kernel(int kc, float[] pa, int aIdx, int rs, int ps, float[] pb, int bIdx, int bs, float[] c, int cIdx, int ldc, boolean accumulate) {
-        if (MR == 8) kernel8(kc, pa, aIdx, rs, ps, pb, bIdx, bs, c, cIdx, ldc, accumulate);
-        else kernel6(kc, pa, aIdx, rs, ps, pb, bIdx, bs, c, cIdx, ldc, accumulate);
-    }
-
-    /** {@link #kernel} for MR = 6. */
-    private static void kernel6(int kc, float[] pa, int aIdx, int rs, int ps, float[] pb, int bIdx, int bs, float[] c, int cIdx, int ldc, boolean accumulate) {
         final VectorSpecies<Float> sp = SPECIES;
         final int l = L;
         FloatVector c00 = FloatVector.zero(sp), c01 = FloatVector.zero(sp);
@@ -505,6 +497,8 @@ public final class VectorKernels extends ScalarKernels {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
+        // NOTE: written out rather than through a helper taking vectors: a vector passed to a method that
+        // is not inlined gets boxed, which cost a factor of three here.
         int r0 = cIdx, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(sp, c, r0));
@@ -532,84 +526,6 @@ public final class VectorKernels extends ScalarKernels {
         c41.intoArray(c, r4 + l);
         c50.intoArray(c, r5);
         c51.intoArray(c, r5 + l);
-    }
-
-    /** {@link #kernel} for MR = 8. */
-    private static void kernel8(int kc, float[] pa, int aIdx, int rs, int ps, float[] pb, int bIdx, int bs, float[] c, int cIdx, int ldc, boolean accumulate) {
-        final VectorSpecies<Float> sp = SPECIES;
-        final int l = L;
-        FloatVector c00 = FloatVector.zero(sp), c01 = FloatVector.zero(sp);
-        FloatVector c10 = FloatVector.zero(sp), c11 = FloatVector.zero(sp);
-        FloatVector c20 = FloatVector.zero(sp), c21 = FloatVector.zero(sp);
-        FloatVector c30 = FloatVector.zero(sp), c31 = FloatVector.zero(sp);
-        FloatVector c40 = FloatVector.zero(sp), c41 = FloatVector.zero(sp);
-        FloatVector c50 = FloatVector.zero(sp), c51 = FloatVector.zero(sp);
-        FloatVector c60 = FloatVector.zero(sp), c61 = FloatVector.zero(sp);
-        FloatVector c70 = FloatVector.zero(sp), c71 = FloatVector.zero(sp);
-        for (int p = 0; p < kc; p++) {
-            int ai = aIdx + p * ps, bi = bIdx + p * bs;
-            FloatVector b0 = FloatVector.fromArray(sp, pb, bi);
-            FloatVector b1 = FloatVector.fromArray(sp, pb, bi + l);
-            FloatVector av = FloatVector.broadcast(sp, pa[ai]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(sp, pa[ai += rs]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(sp, pa[ai += rs]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(sp, pa[ai += rs]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(sp, pa[ai += rs]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(sp, pa[ai += rs]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-            av = FloatVector.broadcast(sp, pa[ai += rs]);
-            c60 = av.fma(b0, c60);
-            c61 = av.fma(b1, c61);
-            av = FloatVector.broadcast(sp, pa[ai += rs]);
-            c70 = av.fma(b0, c70);
-            c71 = av.fma(b1, c71);
-        }
-        int r0 = cIdx, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(sp, c, r0));
-            c01 = c01.add(FloatVector.fromArray(sp, c, r0 + l));
-            c10 = c10.add(FloatVector.fromArray(sp, c, r1));
-            c11 = c11.add(FloatVector.fromArray(sp, c, r1 + l));
-            c20 = c20.add(FloatVector.fromArray(sp, c, r2));
-            c21 = c21.add(FloatVector.fromArray(sp, c, r2 + l));
-            c30 = c30.add(FloatVector.fromArray(sp, c, r3));
-            c31 = c31.add(FloatVector.fromArray(sp, c, r3 + l));
-            c40 = c40.add(FloatVector.fromArray(sp, c, r4));
-            c41 = c41.add(FloatVector.fromArray(sp, c, r4 + l));
-            c50 = c50.add(FloatVector.fromArray(sp, c, r5));
-            c51 = c51.add(FloatVector.fromArray(sp, c, r5 + l));
-            c60 = c60.add(FloatVector.fromArray(sp, c, r6));
-            c61 = c61.add(FloatVector.fromArray(sp, c, r6 + l));
-            c70 = c70.add(FloatVector.fromArray(sp, c, r7));
-            c71 = c71.add(FloatVector.fromArray(sp, c, r7 + l));
-        }
-        c00.intoArray(c, r0);
-        c01.intoArray(c, r0 + l);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + l);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + l);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + l);
-        c40.intoArray(c, r4);
-        c41.intoArray(c, r4 + l);
-        c50.intoArray(c, r5);
-        c51.intoArray(c, r5 + l);
-        c60.intoArray(c, r6);
-        c61.intoArray(c, r6 + l);
-        c70.intoArray(c, r7);
-        c71.intoArray(c, r7 + l);
     }
 
     /** GEMM without packing for small or skinny products: rows of C updated by vector axpy or dot products. */

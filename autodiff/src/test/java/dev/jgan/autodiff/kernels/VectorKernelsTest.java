@@ -15,12 +15,15 @@ import org.junit.jupiter.api.Test;
  */
 class VectorKernelsTest extends KernelContract {
     private static Kernels one, two;
+    /** The pool of {@link #two}, for tests that build a kernel part of their own on it. */
+    private static KernelThreads twoThreads;
 
     @BeforeAll
     static void vectorModule() {
         assumeTrue(KernelProvider.vectorModuleAvailable(), "jdk.incubator.vector not in the boot layer");
         one = KernelProvider.vector(KernelThreads.create(1));
-        two = KernelProvider.vector(KernelThreads.create(2));
+        twoThreads = KernelThreads.create(2);
+        two = KernelProvider.vector(twoThreads);
     }
 
     @Override
@@ -75,8 +78,7 @@ class VectorKernelsTest extends KernelContract {
         // The NCHW path computes the input gradient's column matrix by chunks of images when it would exceed 64 MB;
         // a small limit covers that here. Each pixel belongs to one image, so chunking must not change a bit.
         SplittableRandom r = new SplittableRandom(15);
-        KernelThreads threads = KernelThreads.create(2);
-        BatchedConv whole = new BatchedConv((VectorKernels) two, threads);
+        BatchedConv whole = new BatchedConv((VectorKernels) two, twoThreads);
         for (ConvGeometry g : new ConvGeometry[] {
                 new ConvGeometry(5, 1, 12, 10, 20, 4, 4, 2, 2, 1, 1, 1, 1, 1, 6, 5),
                 new ConvGeometry(7, 6, 11, 8, 4, 3, 2, 1, 2, 2, 1, 2, 1, 2, 11, 5),
@@ -88,7 +90,7 @@ class VectorKernelsTest extends KernelContract {
             for (int images : new int[] {1, 2, 3}) {
                 float[] dx = new float[xs];
                 java.util.Arrays.fill(dx, Float.NaN);
-                new BatchedConv((VectorKernels) two, threads, images * perImage).inputGrad(g, gy, w, dx);
+                new BatchedConv((VectorKernels) two, twoThreads, images * perImage).inputGrad(g, gy, w, dx);
                 assertThat(dx).as("inputGrad %s by chunks of %d images", g, images).containsExactly(expected);
             }
         }

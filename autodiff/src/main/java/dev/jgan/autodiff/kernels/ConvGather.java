@@ -203,12 +203,19 @@ final class ConvGather {
      */
     void packColumnsTransposed(int channel0, int patch, int q0, int p0, int kc, float[] dst, int off, int nr) {
         int valid = Math.max(0, Math.min(nr, patch - q0));
+        // Entry q of a column reads the pixel its first tap reads, displaced by q's channel plane and by q's tap in
+        // the padded plane: the same displacement in every column. So one table lookup per column (image, output
+        // position), and each column's entries are written in sequence.
+        int[] shift = new int[valid];
         for (int jj = 0; jj < valid; jj++) {
             int q = q0 + jj, ch = q / taps, tap = q - ch * taps;
-            int base = (channel0 + ch) * plane, t = tap * cols + p0;
-            for (int pp = 0; pp < kc; pp++) dst[off + pp * nr + jj] = source[base + offsets[t + pp]];
+            shift[jj] = (channel0 + ch) * plane + offsets[tap * cols] - offsets[0];
         }
-        if (valid < nr) for (int pp = 0; pp < kc; pp++) Arrays.fill(dst, off + pp * nr + valid, off + (pp + 1) * nr, 0f);
+        for (int pp = 0; pp < kc; pp++) {
+            int pixel = offsets[p0 + pp], d = off + pp * nr;
+            for (int jj = 0; jj < valid; jj++) dst[d + jj] = source[pixel + shift[jj]];
+            for (int jj = valid; jj < nr; jj++) dst[d + jj] = 0f;
+        }
     }
 
     /**

@@ -90,8 +90,8 @@ public final class VectorKernels extends ScalarKernels {
     /** Per-thread packing buffers, grown on demand and reused across calls. */
     private static final class Scratch {
         float[] packA = new float[0], packB = new float[0], tile = new float[0];
-        /** Depth runs of one panel, as (start, end) pairs: at most one per depth row. */
-        int[] runs = new int[2 * KC + 2];
+        /** Depth runs of one panel, as (start, end) pairs or (start, end, offset) triples: at most one per depth row. */
+        int[] runs = new int[3 * KC + 3];
 
         float[] packA(int size) {
             if (packA.length < size) packA = new float[size];
@@ -227,6 +227,28 @@ public final class VectorKernels extends ScalarKernels {
         int find(int j, int p0, int kc, int[] runs);
     }
 
+    /**
+     * Depth runs of a B that some panels read in place, run by run: a convolution's input in a pixel-major layout,
+     * where the rows of one tap are a strided block of one pixel and the next tap is another pixel. Panels read in
+     * place are not packed; the others are packed by the GEMM's B packer and skip runs as {@link #find} says.
+     */
+    interface InPlaceRuns extends DepthRuns {
+        /** Whether the panel at column j is read in place. */
+        boolean inPlace(int j);
+
+        /** The array the panels read in place are in. */
+        float[] b();
+
+        /** The distance between consecutive rows of a run, in {@link #b}. */
+        int rowStride();
+
+        /**
+         * As {@link #find} for a panel read in place, as triples (start, end, offset in {@link #b} of row
+         * p0 + start of the panel).
+         */
+        int findInPlace(int j, int p0, int kc, int[] runs);
+    }
+
     /** The blocked GEMM writing C through {@code out}, skipping known zero depth ranges of B when {@code runs} is not null. */
     void packedGemm(int m, int n, int k, Packer packA, Direct direct,  Packer packB, Direct directB, float beta, Output out, DepthRuns depthRuns) {
         // A direct A is walked linearly along the depth by the micro-kernel: segments are for B (and narrowGemm).
@@ -239,6 +261,7 @@ public final class VectorKernels extends ScalarKernels {
         final float[] pb = SCRATCH.get().packB(((ncMax + nr - 1) / nr) * nr * kcMax);
         final int rowBlocks = (m + MC - 1) / MC;
         final int nThreads = threads.threads();
+        final InPlaceRuns inPlaceRuns = depthRuns instanceof InPlaceRuns r ? r : null;
         for (int jc = 0; jc < n; jc += NC) {
             final int nc = Math.min(NC, n - jc), j0 = jc;
             final int nPanels = (nc + nr - 1) / nr;
@@ -251,6 +274,7 @@ public final class VectorKernels extends ScalarKernels {
                 final boolean accumulate = beta != 0f || pc > 0;
                 // A direct B is packed only where it cannot be read in place: a partial panel, or one across segments.
                 threads.parallelFor(nPanels, jp -> {
+                    if (inPlaceRuns != null && inPlaceRuns.inPlace(j0 + jp * nr)) return;
                     if (directB == null || !bInPlace(directB, j0 + jp * nr, Math.min(nr, nc - jp * nr))) packB.pack(j0 + jp * nr, p0, kc, pb, jp * nr * kc);
                 });
                 threads.parallelFor(rowBlocks * colChunks, t -> {
@@ -264,14 +288,17 @@ public final class VectorKernels extends ScalarKernels {
                     int jpEnd = Math.min(nPanels, (cb + 1) * panelsPerChunk);
                     for (int jp = cb * panelsPerChunk; jp < jpEnd; jp++) {
                         int j = jp * nr, cols = Math.min(nr, nc - j);
-                        boolean bInPlace = directB != null && bInPlace(directB, j0 + j, cols);
-                        float[] bArr = bInPlace ? directB.a : pb;
-                        int bIdx = bInPlace ? directB.offset(p0, j0 + j) : jp * nr * kc, bs = bInPlace ? directB.rowStride : nr;
+                        boolean runsInPlace = inPlaceRuns != null && inPlaceRuns.inPlace(j0 + j);
+                        boolean bInPlace = !runsInPlace && directB != null && bInPlace(directB, j0 + j, cols);
+                        float[] bArr = runsInPlace ? inPlaceRuns.b() : bInPlace ? directB.a : pb;
+                        int bIdx = bInPlace ? directB.offset(p0, j0 + j) : jp * nr * kc;
+                        int bs = runsInPlace ? inPlaceRuns.rowStride() : bInPlace ? directB.rowStride : nr;
                         // Valid columns in one segment: each tile row is a contiguous run of C.
                         boolean contiguous = out.run(j0 + j) >= cols;
                         int column0 = out.column(j0 + j);
                         int[] runs = scratch.runs;
-                        int nRuns = depthRuns == null ? -1 : depthRuns.find(j0 + j, p0, kc, runs);
+                        int nRuns = runsInPlace ? inPlaceRuns.findInPlace(j0 + j, p0, kc, runs)
+                                : depthRuns == null ? -1 : depthRuns.find(j0 + j, p0, kc, runs);
                         for (int ip = 0; ip < aPanels; ip++) {
                             int i = i0 + ip * MR, rows = Math.min(MR, m - i);
                             // A full panel of a direct A is read in place; a partial one was packed with zero rows.
@@ -281,14 +308,14 @@ public final class VectorKernels extends ScalarKernels {
                             int rs = inPlace ? direct.rowStride : 1, ps = inPlace ? direct.colStride : MR;
                             if (rows == MR && cols == nr && contiguous) {
                                 if (nRuns < 0) kernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, column0 + i * out.ld, out.ld, accumulate);
-                                else kernelRuns(nRuns, runs, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, column0 + i * out.ld, out.ld, accumulate);
+                                else kernelRuns(nRuns, runs, runsInPlace, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, column0 + i * out.ld, out.ld, accumulate);
                                 continue;
                             }
                             // Edge tile, or one that spans segments: the same kernel into a scratch tile, then the
                             // valid part is added or stored, by runs of columns that are contiguous in C.
                             float[] tile = scratch.tile(MR * NR);
                             if (nRuns < 0) kernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
-                            else kernelRuns(nRuns, runs, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
+                            else kernelRuns(nRuns, runs, runsInPlace, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
                             for (int q = 0, run; q < cols; q += run) {
                                 run = Math.min(cols - q, out.run(j0 + j + q));
                                 int ci = out.column(j0 + j + q) + i * out.ld;
@@ -301,12 +328,17 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
-    /** The micro-kernel over the given depth runs only; an MR x NR tile of zeros (or nothing, to accumulate) when there are none. */
-    private static void kernelRuns(int nRuns, int[] runs, float[] pa, int aIdx, int rs, int ps, float[] pb, int bIdx, int bs,
+    /**
+     * The micro-kernel over the given depth runs only; an MR x NR tile of zeros (or nothing, to accumulate) when there
+     * are none. The runs are pairs (start, end) of a panel at bIdx, or with {@code located} triples whose third
+     * entry is where the run's rows of B start.
+     */
+    private static void kernelRuns(int nRuns, int[] runs, boolean located, float[] pa, int aIdx, int rs, int ps, float[] pb, int bIdx, int bs,
                                    float[] c, int cIdx, int ldc, boolean accumulate) {
+        int width = located ? 3 : 2;
         for (int r = 0; r < nRuns; r++) {
-            int start = runs[2 * r], end = runs[2 * r + 1];
-            kernel(end - start, pa, aIdx + start * ps, rs, ps, pb, bIdx + start * bs, bs, c, cIdx, ldc, accumulate || r > 0);
+            int start = runs[width * r], end = runs[width * r + 1], b = located ? runs[width * r + 2] : bIdx + start * bs;
+            kernel(end - start, pa, aIdx + start * ps, rs, ps, pb, b, bs, c, cIdx, ldc, accumulate || r > 0);
         }
         if (nRuns == 0 && !accumulate)
             for (int r = 0; r < MR; r++) java.util.Arrays.fill(c, cIdx + r * ldc, cIdx + r * ldc + NR, 0f);

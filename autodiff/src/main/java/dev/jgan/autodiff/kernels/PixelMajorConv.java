@@ -8,7 +8,7 @@ import java.util.List;
  * Convolution of a minibatch of at least {@link VectorKernels#NR} images through pixel-major layouts, with the
  * images (or channels) innermost. In NCHW, each column of the im2col matrix (one image at one output position) is
  * gathered pixel by pixel; here the NR columns of a panel are NR images at one output position, contiguous in
- * memory, so the GEMM reads a panel in place (or packs it by vector copies). The price is one transposition of
+ * memory, so the GEMM reads a panel in place or packs it by vector copies. The price is one transposition of
  * each operand and result, a single pass each, where the GEMM makes patch-many passes. On the DCGAN's 64->128
  * layer (batch 64, 14x14, JDK 17, 1 thread, JMH) forward + both gradients took 39.6 ms before this path and 31.2 ms
  * with it.
@@ -19,7 +19,9 @@ import java.util.List;
  * The result [kg, S, N] is transposed into NCHW.</li>
  * <li>input gradient: one such forward convolution of gy (in HWCN) per phase of the input pixels,
  * (py + sh a, px + sw b) for strides (sh, sw), with the sub-kernel of the taps that reach them; each result is
- * that phase's pixels of dx, so nothing is added up afterwards (no col2im).</li>
+ * that phase's pixels of dx, so nothing is added up afterwards (no col2im). The GEMM has cg rows, so with fewer
+ * than 12 channels per group part of each 6-row tile is idle (4-11 channels: about 10% slower than the column
+ * matrix it replaced; 16 and more: 10-19% faster).</li>
  * <li>weight gradient: dw [kg, taps * cg] = gy [kg, S * N] @ col^T [S * N, taps * cg], x in HWNC (row, column,
  * image, channel), where a row of col^T (one image at one output position) is contiguous within each tap; the
  * positions where a panel's taps fall in the padding are skipped.</li>
@@ -31,6 +33,14 @@ import java.util.List;
  * (direct) paths differ the same way.
  */
 final class PixelMajorConv {
+    /**
+     * Fewest channels per tap for reading panels in place: each tap is one run of that many rows, and the
+     * micro-kernel loads and stores its tile of C once per run, where a packed panel joins adjacent taps into one
+     * run. Measured (3x3 stride-1 layers, batch 64, 14x14, 1 thread, alternated in one JVM): 16 channels 7% slower
+     * in place than packed, 32 level, 64 (the DCGAN's 64->128 layer) 0.3-0.6 ms faster of 9-10.
+     */
+    static final int IN_PLACE_CHANNELS = 32;
+
     private final VectorKernels gemm;
     private final KernelThreads threads;
 
@@ -178,15 +188,16 @@ final class PixelMajorConv {
 
     /**
      * result [rows, S * N] = weights [rows, taps * cs] @ col [taps * cs, S * N], col read through frame f from src
-     * in HWCN, cs channels per tap from channel c0; the taps in the padding are skipped. A panel of NR images at one
-     * position is read in place, tap by tap (rows n apart); only panels across positions or past the end are packed.
+     * in HWCN, cs channels per tap from channel c0; the taps in the padding are skipped. With at least
+     * {@link #IN_PLACE_CHANNELS} channels per tap a panel of NR images at one position is read in place, tap by tap
+     * (rows n apart); the others (fewer channels, or a panel across positions or past the end) are packed.
      */
     private void convolve(Frame f, float[] src, int pixelStride, int n, int cs, int c0, float[] weights, int rows, float[] result) {
         int cols = f.positions * n, depth = f.taps * cs, nr = VectorKernels.NR;
         VectorKernels.InPlaceRuns images = new VectorKernels.InPlaceRuns() {
             @Override
             public boolean inPlace(int j) {
-                return j + nr <= cols && j % n + nr <= n;
+                return cs >= IN_PLACE_CHANNELS && j + nr <= cols && j % n + nr <= n;
             }
 
             @Override
@@ -252,6 +263,18 @@ final class PixelMajorConv {
     private static void packImages(Frame f, float[] xs, int pixelStride, int n, int cg, int c0, int cols,
                                    int j0, int p0, int kc, float[] dst, int off) {
         int nr = VectorKernels.NR, valid = Math.min(nr, cols - j0), pos0 = j0 / n, img0 = j0 - pos0 * n;
+        if (valid == nr && img0 + nr <= n) {
+            // A full panel within one output position: by taps, the tap's offset found once.
+            for (int pp = 0, t = p0 / cg, c = p0 - t * cg, run; pp < kc; pp += run, t++, c = 0) {
+                run = Math.min(kc - pp, cg - c);
+                int at = pos0 * f.taps + t;
+                // A tap in the padding here is a depth run the micro-kernel skips (Frame.runs): not packed.
+                if (!f.inside[at]) continue;
+                for (int q = 0, src = f.pixel[at] * pixelStride + (c0 + c) * n + img0, d = off + pp * nr; q < run; q++, src += n, d += nr)
+                    VectorKernels.copy(xs, src, dst, d, nr);
+            }
+            return;
+        }
         for (int pp = 0; pp < kc; pp++) {
             int p = p0 + pp, t = p / cg, c = p - t * cg, d = off + pp * nr, base = (c0 + c) * n;
             // Runs of columns within one output position.
@@ -276,8 +299,8 @@ final class PixelMajorConv {
     void inputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx) {
         int n = g.n(), cg = g.cPerGroup(), kg = g.kPerGroup(), sh = g.strideH(), sw = g.strideW(), khw = g.kh() * g.kw();
         int[][] kiOf = new int[sh][], dyOf = new int[sh][], kjOf = new int[sw][], dxOf = new int[sw][];
-        phaseTaps(sh, g.h(), g.padH(), g.kh(), g.dilH(), kiOf, dyOf);
-        phaseTaps(sw, g.w(), g.padW(), g.kw(), g.dilW(), kjOf, dxOf);
+        phaseTaps(sh, g.padH(), g.kh(), g.dilH(), kiOf, dyOf);
+        phaseTaps(sw, g.padW(), g.kw(), g.dilW(), kjOf, dxOf);
         // One padded frame of gy for every phase: a border as wide as the furthest tap reads.
         int top = border(sh, g.h(), dyOf, true), left = border(sw, g.w(), dxOf, true);
         int hp = top + Math.max(g.oh(), border(sh, g.h(), dyOf, false)), wp = left + Math.max(g.ow(), border(sw, g.w(), dxOf, false));
@@ -334,11 +357,10 @@ final class PixelMajorConv {
     private record Phase(Frame frame, int[] at, int[] tap) {}
 
     /**
-     * For each phase p in [0, stride) of an input of {@code size} along one dimension: the kernel offsets q that
-     * reach its pixels p + stride a ({@code tapsOf[p]}), and for each the output row they read, less a
-     * ({@code shiftOf[p]}).
+     * For each phase p in [0, stride) along one dimension: the kernel offsets q that reach its input pixels
+     * p + stride a ({@code tapsOf[p]}), and for each the output row they read there, less a ({@code shiftOf[p]}).
      */
-    private static void phaseTaps(int stride, int size, int pad, int kernel, int dil, int[][] tapsOf, int[][] shiftOf) {
+    private static void phaseTaps(int stride, int pad, int kernel, int dil, int[][] tapsOf, int[][] shiftOf) {
         for (int p = 0; p < stride; p++) {
             int count = 0;
             for (int q = 0; q < kernel; q++) if (Math.floorMod(p + pad - q * dil, stride) == 0) count++;

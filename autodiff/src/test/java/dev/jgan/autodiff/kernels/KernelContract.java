@@ -129,6 +129,10 @@ abstract class KernelContract {
                 {32, 32, 6, 6, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1},
                 {32, 8, 12, 12, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1},
                 {33, 4, 4, 4, 4, 4, 4, 1, 1, 0, 0, 1, 1, 1},
+                // 32+ channels per tap on both sides: panels read in place (forward, and the input gradient's
+                // phases), next to packed ones across positions (33 images); in two groups.
+                {33, 32, 7, 7, 32, 4, 4, 2, 2, 1, 1, 1, 1, 1},
+                {32, 64, 5, 5, 64, 3, 3, 1, 1, 1, 1, 1, 1, 2},
                 // Large batches with fewer channels stay on the NCHW path: three channels, one (the narrow weight
                 // gradient with 20 filters), and a 1x1 output.
                 {33, 3, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1},

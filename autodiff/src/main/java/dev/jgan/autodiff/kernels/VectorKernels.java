@@ -475,14 +475,6 @@ public final class VectorKernels extends ScalarKernels {
         for (; j < len; j++) dst[d + j] = src[s + j];
     }
 
-    /** dst[d, d + len) += src[s, s + len). */
-    static void addInto(float[] src, int s, float[] dst, int d, int len) {
-        int j = 0;
-        for (int end = len - L; j <= end; j += L)
-            FloatVector.fromArray(SPECIES, dst, d + j).add(FloatVector.fromArray(SPECIES, src, s + j)).intoArray(dst, d + j);
-        for (; j < len; j++) dst[d + j] += src[s + j];
-    }
-
     /** One row of a B panel by vector gathers: {@code dst[d + jj] = source[base + index[t + jj]]} for jj in [0, NR). */
     static void gatherPanelRow(float[] source, int base, int[] index, int t, float[] dst, int d) {
         FloatVector.fromArray(SPECIES, source, base, index, t).intoArray(dst, d);

@@ -99,9 +99,9 @@ final class ConvGather {
         int wp = left + Math.max(w, (pw - 1) * strideW + max(dx) + 1);
         boolean padded = hp != h || wp != w;
         long plane = (long) hp * wp, image = channels * plane, cols = (long) n * ph * pw, taps = (long) dy.length * dx.length;
-        if (n * image > Integer.MAX_VALUE - 8)
+        if (n * image > Integer.MAX_VALUE - 8 || cols > Integer.MAX_VALUE - 8)
             throw new IllegalArgumentException("convolution too large for one gather: " + n + " images of " + channels
-                    + " padded " + hp + "x" + wp + " planes");
+                    + " padded " + hp + "x" + wp + " planes, " + cols + " columns");
         float[] source = src;
         if (padded) {
             float[][] holder = PADDED.get();

@@ -14,8 +14,9 @@ import java.util.List;
  * with it.
  * <ul>
  * <li>forward: out [kg, S * N] = W [kg, taps * cg] @ col [taps * cg, S * N], x in HWCN (row, column, channel,
- * image). The depth runs by (tap, channel): a panel of NR images at one position is read in place tap by tap,
- * and a tap that falls in the padding there is skipped (14% of the products of a 4x4 stride-2 layer on 14x14).
+ * image). The depth runs by (tap, channel): a panel of NR images at one position is read in place tap by tap
+ * (with {@link #IN_PLACE_CHANNELS} or more channels; packed otherwise), and a tap that falls in the padding there is
+ * skipped (14% of the products of a 4x4 stride-2 layer on 14x14).
  * The result [kg, S, N] is transposed into NCHW.</li>
  * <li>input gradient: one such forward convolution of gy (in HWCN) per phase of the input pixels,
  * (py + sh a, px + sw b) for strides (sh, sw), with the sub-kernel of the taps that reach them; each result is
@@ -39,7 +40,7 @@ final class PixelMajorConv {
      * run. Measured (3x3 stride-1 layers, batch 64, 14x14, 1 thread, alternated in one JVM): 16 channels 7% slower
      * in place than packed, 32 level, 64 (the DCGAN's 64->128 layer) 0.3-0.6 ms faster of 9-10.
      */
-    static final int IN_PLACE_CHANNELS = 32;
+    private static final int IN_PLACE_CHANNELS = 32;
 
     private final VectorKernels gemm;
     private final KernelThreads threads;

@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
  * Implicit im2col in NCHW without bounds checks or index arithmetic in the packing loops. The source planes
  * are copied with a zero border wide enough for every tap (one pass over the input, cheap beside the GEMM), and
  * a table gives, for each column of the im2col matrix (image, output position), the offset of the pixel its
- * first tap reads, relative to the start of a channel's plane in the padded copy; another tap reads that pixel
- * displaced by the tap's own shift, the same in every column. Packing a panel is then one table lookup per
+ * first tap reads in the padded copy, and each patch entry (channel, tap) reads that pixel displaced by a fixed
+ * amount, the same in every column. Packing a panel is then one table lookup per
  * element (a vector gather for a full B panel), and col2im one indexed add. The table depends on the sizes only
  * and is kept per thread for the last few geometries. (A table with an entry per tap and column, as large as the
  * im2col matrix, made the DCGAN's 1->64 forward 2-9% slower: JDK 17, 1 thread, alternated in one JVM.)
@@ -32,10 +32,13 @@ final class ConvGather {
     final int taps;
     /** [cols]: image index * {@link #image} + the padded pixel the first tap reads in that column. */
     final int[] columns;
-    /** [taps]: where each tap reads, relative to the first tap, in the padded plane. */
-    final int[] shifts;
+    /**
+     * [channels * taps]: where patch entry (channel, tap) reads relative to its column's entry in {@link #columns}:
+     * the channel's plane plus the tap's displacement from the first tap in the padded plane.
+     */
+    final int[] entries;
 
-    private ConvGather(float[] source, int top, int left, int hp, int wp, int image, int cols, int[] columns, int[] shifts) {
+    private ConvGather(float[] source, int top, int left, int hp, int wp, int image, int cols, int taps, Table table) {
         this.source = source;
         this.top = top;
         this.left = left;
@@ -44,9 +47,9 @@ final class ConvGather {
         this.plane = hp * wp;
         this.image = image;
         this.cols = cols;
-        this.taps = shifts.length;
-        this.columns = columns;
-        this.shifts = shifts;
+        this.taps = taps;
+        this.columns = table.columns;
+        this.entries = table.entries;
     }
 
     /** The per-thread buffer for the padded copy, reused across calls. */
@@ -60,9 +63,12 @@ final class ConvGather {
     /** Largest table kept, in ints (16 MB): larger ones are rebuilt per call rather than held. */
     private static final int CACHED_TABLE_MAX = 1 << 22;
 
-    private static final ThreadLocal<Map<Key, int[]>> TABLES = ThreadLocal.withInitial(() -> new LinkedHashMap<>(16, 0.75f, true) {
+    /** The offsets of a geometry: {@link #columns} and {@link #entries}. */
+    private record Table(int[] columns, int[] entries) {}
+
+    private static final ThreadLocal<Map<Key, Table>> TABLES = ThreadLocal.withInitial(() -> new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, int[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Key, Table> eldest) {
             return size() > CACHED_TABLES;
         }
     });
@@ -112,24 +118,27 @@ final class ConvGather {
         } else if (zeroed) {
             threads.parallelFor(n, i -> Arrays.fill(src, (int) (i * image), (int) ((i + 1) * image), 0f));
         }
-        Map<Key, int[]> tables = TABLES.get();
+        Map<Key, Table> tables = TABLES.get();
         Key key = new Key(n, channels, h, w, ph, pw, strideH, strideW, list(dy), list(dx));
-        int[] columns = tables.get(key);
-        if (columns == null) {
-            int[] table = columns = new int[(int) cols];
+        Table table = tables.get(key);
+        if (table == null) {
+            int[] columns = new int[(int) cols], entries = new int[(int) (channels * taps)];
             int oy = dy[0] + top, ox = dx[0] + left;
             threads.parallelFor(n, img -> {
                 int base = (int) (img * image), o = img * ph * pw;
                 for (int a = 0; a < ph; a++) {
                     int row = base + (a * strideH + oy) * wp + ox;
-                    for (int b = 0; b < pw; b++) table[o++] = row + b * strideW;
+                    for (int b = 0; b < pw; b++) columns[o++] = row + b * strideW;
                 }
             });
-            if (table.length <= CACHED_TABLE_MAX) tables.put(key, table);
+            for (int e = 0; e < entries.length; e++) {
+                int ch = (int) (e / taps), t = (int) (e % taps);
+                entries[e] = (int) (ch * plane) + (dy[t / dx.length] - dy[0]) * wp + dx[t % dx.length] - dx[0];
+            }
+            table = new Table(columns, entries);
+            if (columns.length <= CACHED_TABLE_MAX) tables.put(key, table);
         }
-        int[] shifts = new int[(int) taps];
-        for (int t = 0; t < taps; t++) shifts[t] = (dy[t / dx.length] - dy[0]) * wp + dx[t % dx.length] - dx[0];
-        return new ConvGather(source, top, left, hp, wp, (int) image, (int) cols, columns, shifts);
+        return new ConvGather(source, top, left, hp, wp, (int) image, (int) cols, (int) taps, table);
     }
 
     private static List<Integer> list(int[] a) {
@@ -150,10 +159,9 @@ final class ConvGather {
      * [0, count), to the pixels they were read from, for the im2col columns starting at {@code col0}.
      */
     void scatterAdd(int channel, float[] col, int row0, int ldcol, int col0, int count) {
-        int base = channel * plane;
         // NOTE: a scalar loop: the Vector API's gather-add-scatter measured 10-30% slower on Zen 4.
         for (int tap = 0; tap < taps; tap++) {
-            int at = base + shifts[tap], s = (row0 + tap) * ldcol;
+            int at = entries[channel * taps + tap], s = (row0 + tap) * ldcol;
             for (int j = 0; j < count; j++) source[at + columns[col0 + j]] += col[s + j];
         }
     }
@@ -189,8 +197,7 @@ final class ConvGather {
     void packColumns(int channel0, int j0, int p0, int kc, float[] dst, int off) {
         int nr = VectorKernels.NR, valid = Math.min(nr, cols - j0);
         for (int pp = 0; pp < kc; pp++) {
-            int p = p0 + pp, ch = p / taps, tap = p - ch * taps;
-            int base = (channel0 + ch) * plane + shifts[tap], d = off + pp * nr;
+            int base = entries[channel0 * taps + p0 + pp], d = off + pp * nr;
             if (valid == nr) {
                 VectorKernels.gatherPanelRow(source, base, columns, j0, dst, d);
             } else {
@@ -206,17 +213,11 @@ final class ConvGather {
      * {@code dst[off + pp * nr + jj]}; patch entries past the end are zeros.
      */
     void packColumnsTransposed(int channel0, int patch, int q0, int p0, int kc, float[] dst, int off, int nr) {
-        int valid = Math.max(0, Math.min(nr, patch - q0));
-        // Entry q of a column is the column's pixel displaced by q's channel plane and q's tap: one table lookup per
-        // column (image, output position), and each column's entries written in sequence.
-        int[] shift = new int[valid];
-        for (int jj = 0; jj < valid; jj++) {
-            int q = q0 + jj, ch = q / taps, tap = q - ch * taps;
-            shift[jj] = (channel0 + ch) * plane + shifts[tap];
-        }
+        int valid = Math.max(0, Math.min(nr, patch - q0)), e0 = channel0 * taps + q0;
+        // By columns (image, output position): one table lookup each, its entries written in sequence.
         for (int pp = 0; pp < kc; pp++) {
             int pixel = columns[p0 + pp], d = off + pp * nr;
-            for (int jj = 0; jj < valid; jj++) dst[d + jj] = source[pixel + shift[jj]];
+            for (int jj = 0; jj < valid; jj++) dst[d + jj] = source[pixel + entries[e0 + jj]];
             for (int jj = valid; jj < nr; jj++) dst[d + jj] = 0f;
         }
     }
@@ -233,7 +234,7 @@ final class ConvGather {
                 for (int kk = 0; kk < kc; kk++) dst[off + kk * mr + r] = 0f;
                 continue;
             }
-            int ch = q / taps, tap = q - ch * taps, base = (channel0 + ch) * plane + shifts[tap];
+            int base = entries[channel0 * taps + q];
             for (int kk = 0; kk < kc; kk++) dst[off + kk * mr + r] = source[base + columns[p0 + kk]];
         }
     }

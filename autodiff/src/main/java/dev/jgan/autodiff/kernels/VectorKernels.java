@@ -46,11 +46,13 @@ public final class VectorKernels extends ScalarKernels {
     private final KernelThreads threads;
     private final BatchedConv conv;
     private final PixelMajorConv pixelMajorConv;
+    private final WinogradConv winogradConv;
 
     VectorKernels(KernelThreads threads) {
         this.threads = threads;
         this.conv = new BatchedConv(this, threads);
         this.pixelMajorConv = new PixelMajorConv(this, threads);
+        this.winogradConv = new WinogradConv(this, threads);
     }
 
     private static VectorSpecies<Float> chooseSpecies() {
@@ -638,24 +640,28 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     // =====================================================================================================
-    // Convolution: implicit im2col + the blocked GEMM, pixel-major for batches of at least NR images
+    // Convolution: Winograd F(4x4, 2x2) for kernels twice the stride, else implicit im2col + the blocked GEMM,
+    // pixel-major for batches of at least NR images
     // =====================================================================================================
 
     @Override
     public void conv2d(ConvGeometry g, float[] x, float[] w, float[] out) {
-        if (PixelMajorConv.suits(g)) pixelMajorConv.forward(g, x, w, out);
+        if (WinogradConv.suits(g)) winogradConv.forward(g, x, w, out);
+        else if (PixelMajorConv.suits(g)) pixelMajorConv.forward(g, x, w, out);
         else conv.forward(g, x, w, out);
     }
 
     @Override
     public void conv2dInputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx) {
-        if (PixelMajorConv.suits(g)) pixelMajorConv.inputGrad(g, gy, w, dx);
+        if (WinogradConv.suits(g)) winogradConv.inputGrad(g, gy, w, dx);
+        else if (PixelMajorConv.suits(g)) pixelMajorConv.inputGrad(g, gy, w, dx);
         else conv.inputGrad(g, gy, w, dx);
     }
 
     @Override
     public void conv2dWeightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw) {
-        if (PixelMajorConv.suits(g)) pixelMajorConv.weightGrad(g, x, gy, dw);
+        if (WinogradConv.suits(g)) winogradConv.weightGrad(g, x, gy, dw);
+        else if (PixelMajorConv.suits(g)) pixelMajorConv.weightGrad(g, x, gy, dw);
         else conv.weightGrad(g, x, gy, dw);
     }
 

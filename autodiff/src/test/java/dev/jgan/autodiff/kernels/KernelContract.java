@@ -133,6 +133,14 @@ abstract class KernelContract {
                 // phases), next to packed ones across positions (33 images); in two groups.
                 {33, 32, 7, 7, 32, 4, 4, 2, 2, 1, 1, 1, 1, 1},
                 {32, 64, 5, 5, 64, 3, 3, 1, 1, 1, 1, 1, 1, 2},
+                // Kernel twice the stride with 64+ channels per phase and 32+ filters: the vector kernels' Winograd
+                // path (WinogradConv): 4x4 stride 2 with odd sizes (channels not a multiple of the vector, outputs
+                // not a multiple of the 4x4 tile, rows never read), padding 0 and 2, a batch of 1; 2x2 stride 1;
+                // 6x4 stride (3, 2).
+                {3, 17, 9, 15, 33, 4, 4, 2, 2, 1, 1, 1, 1, 1},
+                {1, 16, 11, 12, 32, 4, 4, 2, 2, 0, 2, 1, 1, 1},
+                {2, 64, 6, 5, 40, 2, 2, 1, 1, 1, 0, 1, 1, 1},
+                {2, 11, 13, 14, 36, 6, 4, 3, 2, 2, 1, 1, 1, 1},
                 // Large batches with fewer channels stay on the NCHW path: three channels, one (the narrow weight
                 // gradient with 20 filters), and a 1x1 output.
                 {33, 3, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1},
@@ -166,41 +174,66 @@ abstract class KernelContract {
                                 }
     }
 
+    /** The three passes of a convolution implementation. */
+    interface ConvPasses {
+        void forward(ConvGeometry g, float[] x, float[] w, float[] out);
+
+        void inputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx);
+
+        void weightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw);
+    }
+
+    static ConvPasses passes(Kernels k) {
+        return new ConvPasses() {
+            public void forward(ConvGeometry g, float[] x, float[] w, float[] out) {
+                k.conv2d(g, x, w, out);
+            }
+
+            public void inputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx) {
+                k.conv2dInputGrad(g, gy, w, dx);
+            }
+
+            public void weightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw) {
+                k.conv2dWeightGrad(g, x, gy, dw);
+            }
+        };
+    }
+
+    /** The forward pass and both gradients of {@code passes} on random operands against the direct sums in double. */
+    static void assertMatchesDirectLoops(String what, ConvGeometry g, SplittableRandom r, ConvPasses passes) {
+        int xs = g.n() * g.c() * g.h() * g.w(), ys = g.n() * g.k() * g.oh() * g.ow(), ws = g.k() * g.patch();
+        float[] x = random(r, xs), w = random(r, ws), gy = random(r, ys);
+        double[] y = new double[ys], yAbs = new double[ys], dx = new double[xs], dxAbs = new double[xs], dw = new double[ws], dwAbs = new double[ws];
+        int[] dxTerms = new int[xs];
+        forEachTerm(g, (n, k, oy, ox, c, ki, kj, iy, ix) -> {
+            int xi = ((n * g.c() + c) * g.h() + iy) * g.w() + ix;
+            int yi = ((n * g.k() + k) * g.oh() + oy) * g.ow() + ox;
+            int wi = ((k * g.cPerGroup() + c % g.cPerGroup()) * g.kh() + ki) * g.kw() + kj;
+            y[yi] += (double) x[xi] * w[wi];
+            yAbs[yi] += Math.abs((double) x[xi] * w[wi]);
+            dx[xi] += (double) gy[yi] * w[wi];
+            dxAbs[xi] += Math.abs((double) gy[yi] * w[wi]);
+            dxTerms[xi]++;
+            dw[wi] += (double) gy[yi] * x[xi];
+            dwAbs[wi] += Math.abs((double) gy[yi] * x[xi]);
+        });
+        float[] out = new float[ys], gx = new float[xs], gw = random(r, ws);
+        java.util.Arrays.fill(gx, Float.NaN);   // must be overwritten, not accumulated into
+        passes.forward(g, x, w, out);
+        passes.inputGrad(g, gy, w, gx);
+        passes.weightGrad(g, x, gy, gw);
+        what += " " + g;
+        for (int i = 0; i < ys; i++) assertClose(what + " conv2d[" + i + "]", y[i], yAbs[i], g.patch(), out[i]);
+        for (int i = 0; i < xs; i++) assertClose(what + " inputGrad[" + i + "]", dx[i], dxAbs[i], Math.max(1, dxTerms[i]), gx[i]);
+        int reduction = g.n() * g.oh() * g.ow();
+        for (int i = 0; i < ws; i++) assertClose(what + " weightGrad[" + i + "]", dw[i], dwAbs[i], reduction, gw[i]);
+    }
+
     @Test
     void convolutionFamilyMatchesDirectLoops() {
         SplittableRandom r = new SplittableRandom(3);
         Kernels kern = kernels();
-        int checked = 0;
-        for (ConvGeometry g : convShapes()) {
-            int xs = g.n() * g.c() * g.h() * g.w(), ys = g.n() * g.k() * g.oh() * g.ow(), ws = g.k() * g.patch();
-            float[] x = random(r, xs), w = random(r, ws), gy = random(r, ys);
-            double[] y = new double[ys], yAbs = new double[ys], dx = new double[xs], dxAbs = new double[xs], dw = new double[ws], dwAbs = new double[ws];
-            int[] dxTerms = new int[xs];
-            forEachTerm(g, (n, k, oy, ox, c, ki, kj, iy, ix) -> {
-                int xi = ((n * g.c() + c) * g.h() + iy) * g.w() + ix;
-                int yi = ((n * g.k() + k) * g.oh() + oy) * g.ow() + ox;
-                int wi = ((k * g.cPerGroup() + c % g.cPerGroup()) * g.kh() + ki) * g.kw() + kj;
-                y[yi] += (double) x[xi] * w[wi];
-                yAbs[yi] += Math.abs((double) x[xi] * w[wi]);
-                dx[xi] += (double) gy[yi] * w[wi];
-                dxAbs[xi] += Math.abs((double) gy[yi] * w[wi]);
-                dxTerms[xi]++;
-                dw[wi] += (double) gy[yi] * x[xi];
-                dwAbs[wi] += Math.abs((double) gy[yi] * x[xi]);
-            });
-            float[] out = new float[ys], gx = new float[xs], gw = random(r, ws);
-            java.util.Arrays.fill(gx, Float.NaN);   // must be overwritten, not accumulated into
-            kern.conv2d(g, x, w, out);
-            kern.conv2dInputGrad(g, gy, w, gx);
-            kern.conv2dWeightGrad(g, x, gy, gw);
-            String what = kern.name() + " " + g;
-            for (int i = 0; i < ys; i++) assertClose(what + " conv2d[" + i + "]", y[i], yAbs[i], g.patch(), out[i]);
-            for (int i = 0; i < xs; i++) assertClose(what + " inputGrad[" + i + "]", dx[i], dxAbs[i], Math.max(1, dxTerms[i]), gx[i]);
-            int reduction = g.n() * g.oh() * g.ow();
-            for (int i = 0; i < ws; i++) assertClose(what + " weightGrad[" + i + "]", dw[i], dwAbs[i], reduction, gw[i]);
-            checked++;
-        }
-        assertEquals(convShapes().size(), checked);
+        for (ConvGeometry g : convShapes()) assertMatchesDirectLoops(kern.name(), g, r, passes(kern));
     }
 
     // ---- power iteration ----

@@ -97,6 +97,43 @@ class VectorKernelsTest extends KernelContract {
     }
 
     @Test
+    void winogradTakesLayersWithAKernelTwiceTheStride() {
+        // The four shapes of the contract that are meant for WinogradConv, and the ones that are not.
+        assertThat(convShapes().stream().filter(WinogradConv::suits).map(g -> g.kh() + "x" + g.kw() + "/" + g.strideH() + "x" + g.strideW()))
+                .containsExactly("4x4/2x2", "4x4/2x2", "2x2/1x1", "6x4/3x2");
+        ConvGeometry d2 = new ConvGeometry(64, 64, 14, 14, 128, 4, 4, 2, 2, 1, 1, 1, 1, 1, 7, 7);
+        assertThat(WinogradConv.suits(d2)).isTrue();
+        assertThat(WinogradConv.suits(new ConvGeometry(64, 64, 14, 14, 128, 4, 4, 2, 2, 1, 1, 1, 1, 2, 7, 7))).as("groups").isFalse();
+        assertThat(WinogradConv.suits(new ConvGeometry(64, 64, 14, 14, 128, 4, 4, 2, 2, 1, 1, 2, 2, 1, 4, 4))).as("dilation").isFalse();
+        assertThat(WinogradConv.suits(new ConvGeometry(64, 64, 7, 7, 128, 4, 4, 2, 2, 1, 1, 1, 1, 1, 3, 3))).as("3x3 output in a 4x4 tile").isFalse();
+        assertThat(WinogradConv.suits(new ConvGeometry(64, 15, 14, 14, 128, 4, 4, 2, 2, 1, 1, 1, 1, 1, 7, 7))).as("60 channels per GEMM").isFalse();
+        assertThat(WinogradConv.suits(new ConvGeometry(64, 64, 14, 14, 31, 4, 4, 2, 2, 1, 1, 1, 1, 1, 7, 7))).as("31 filters").isFalse();
+    }
+
+    @Test
+    void winogradByChunksOfOneImageMatchesDirectLoops() {
+        // The transformed operands are split into chunks of images when large; a bound of one float makes every
+        // image a chunk, and the weight gradient the sum of the chunks' GEMMs.
+        SplittableRandom r = new SplittableRandom(16);
+        WinogradConv chunked = new WinogradConv((VectorKernels) two, twoThreads, 1);
+        ConvPasses passes = new ConvPasses() {
+            public void forward(ConvGeometry g, float[] x, float[] w, float[] out) {
+                chunked.forward(g, x, w, out);
+            }
+
+            public void inputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx) {
+                chunked.inputGrad(g, gy, w, dx);
+            }
+
+            public void weightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw) {
+                chunked.weightGrad(g, x, gy, dw);
+            }
+        };
+        for (ConvGeometry g : convShapes())
+            if (WinogradConv.suits(g) && g.n() > 1) assertMatchesDirectLoops("winograd by images", g, r, passes);
+    }
+
+    @Test
     void powerIterationIsBitwiseTheSameForOneAndTwoThreads() {
         SplittableRandom r = new SplittableRandom(13);
         int rows = 300, cols = 4000;   // above the size where the passes go parallel

@@ -13,8 +13,9 @@ import java.util.Optional;
  * loaded by name, so on the fallback path no class touching the incubator module is ever linked.
  *
  * <p>System properties: {@code jgan.simd=auto|on|off} (default auto; {@code on} fails when the Vector API
- * cannot be used, {@code off} forces the scalar kernels) and {@code jgan.threads=N} (threads for GEMM and
- * convolution, default all cores). One log line says which implementation is active.
+ * cannot be used, {@code off} forces the scalar kernels), {@code jgan.threads=N} (threads for GEMM and
+ * convolution, default all cores) and {@code jgan.winograd=auto|off} (whether the vector kernels use Winograd's
+ * F(4x4, 2x2) for convolutions whose kernel is twice the stride). One log line says which implementation is active.
  */
 public final class KernelProvider {
     private static final System.Logger LOG = System.getLogger(KernelProvider.class.getName());

@@ -11,7 +11,7 @@ import java.util.List;
  * memory, so the GEMM reads a panel in place or packs it by vector copies. The price is one transposition of
  * each operand and result, a single pass each, where the GEMM makes patch-many passes. On the DCGAN's 64->128
  * layer (batch 64, 14x14, JDK 17, 1 thread, JMH) forward + both gradients took 39.6 ms before this path and 31.2 ms
- * with it.
+ * with it (that layer now takes {@link WinogradConv}).
  * <ul>
  * <li>forward: out [kg, S * N] = W [kg, taps * cg] @ col [taps * cg, S * N], x in HWCN (row, column, channel,
  * image). The depth runs by (tap, channel): a panel of NR images at one position is read in place tap by tap

@@ -78,7 +78,7 @@ final class WinogradConv {
     }
 
     /** The sizes every pass derives from the geometry. */
-    static final class Plan {
+    private static final class Plan {
         final ConvGeometry g;
         final int sh, sw, phases, cp, kp, width, tilesH, tilesW, tiles, zh, zw, zPlane, yh, yw, images;
         /** For input row iy: the offset of its phase row in the phase planes, or -1 past the last tile. */
@@ -215,7 +215,7 @@ final class WinogradConv {
      * u[row0 + tile][xi][phase * cp + c] = (B^T d B)[xi] for every tile of image {@code img}, d the tile's 5x5 of
      * phase plane (phase, c). The image is first staged as phase planes [phase][u][v][cp], zero where padding.
      */
-    void transformInput(Plan p, float[] x, int img, float[] u, int row0) {
+    private static void transformInput(Plan p, float[] x, int img, float[] u, int row0) {
         ConvGeometry g = p.g;
         Scratch s = SCRATCH.get();
         float[] z = s.planes = grow(s.planes, (long) p.phases * p.zPlane * p.cp), tmp = tmp(s);
@@ -248,7 +248,7 @@ final class WinogradConv {
     }
 
     /** out[img][k][oy][ox] = A^T m A of each tile, m[row0 + tile][xi][k]; staged as [oy][ox][kp] and transposed. */
-    void transformOutput(Plan p, float[] m, int row0, float[] out, int img) {
+    private static void transformOutput(Plan p, float[] m, int row0, float[] out, int img) {
         ConvGeometry g = p.g;
         Scratch s = SCRATCH.get();
         float[] y = s.tileOut = grow(s.tileOut, (long) p.yh * p.yw * p.kp), tmp = tmp(s);
@@ -269,7 +269,7 @@ final class WinogradConv {
     }
 
     /** m[row0 + tile][xi][k] = (A gy A^T)[xi] for every 4x4 tile of gy[img] (zero past the output's edge). */
-    void transformOutputGrad(Plan p, float[] gy, int img, float[] m, int row0) {
+    private static void transformOutputGrad(Plan p, float[] gy, int img, float[] m, int row0) {
         ConvGeometry g = p.g;
         Scratch s = SCRATCH.get();
         float[] y = s.tileOut = grow(s.tileOut, (long) p.yh * p.yw * p.kp), tmp = tmp(s);
@@ -291,7 +291,7 @@ final class WinogradConv {
     }
 
     /** dx[img] from d[row0 + tile][xi][phase * cp + c]: B d B^T of each tile added into the phase planes, then unstaged. */
-    void transformInputGrad(Plan p, float[] d, int row0, float[] dx, int img) {
+    private static void transformInputGrad(Plan p, float[] d, int row0, float[] dx, int img) {
         ConvGeometry g = p.g;
         Scratch s = SCRATCH.get();
         float[] z = s.planes = grow(s.planes, (long) p.phases * p.zPlane * p.cp), tmp = tmp(s);
@@ -327,7 +327,7 @@ final class WinogradConv {
      * v[phase * cp + c][xi][k] = (G g G^T)[xi], g the 2x2 sub-kernel of the phase; w staged as [c][kh][kw][kp]. The
      * rows of padding channels are zeros: the GEMM's depth runs over them (and 0 times a stale NaN is NaN).
      */
-    static void transformWeights(Plan p, float[] w, float[] v) {
+    private static void transformWeights(Plan p, float[] w, float[] v) {
         ConvGeometry g = p.g;
         Scratch s = SCRATCH.get();
         int kh = g.kh(), kw = g.kw(), taps = kh * kw;
@@ -357,7 +357,7 @@ final class WinogradConv {
      * (whose layout the GEMM would read as B^T: packing that cost 1.2 ms of 5 on the DCGAN's 64->128 layer);
      * w staged as [k][kh][kw][cp]. Rows of padding filters are zeros, as there.
      */
-    static void transformWeightsByInput(Plan p, float[] w, float[] v) {
+    private static void transformWeightsByInput(Plan p, float[] w, float[] v) {
         ConvGeometry g = p.g;
         Scratch s = SCRATCH.get();
         int kh = g.kh(), kw = g.kw(), taps = kh * kw;
@@ -380,7 +380,7 @@ final class WinogradConv {
     }
 
     /** dw[k][c][kh][kw] = G^T dv G of each row of dv[phase * cp + c][xi][k]; staged as [c][kh][kw][kp] and transposed. */
-    static void transformWeightGrad(Plan p, float[] dv, float[] dw) {
+    private static void transformWeightGrad(Plan p, float[] dv, float[] dw) {
         ConvGeometry g = p.g;
         Scratch s = SCRATCH.get();
         int kh = g.kh(), kw = g.kw(), taps = kh * kw;

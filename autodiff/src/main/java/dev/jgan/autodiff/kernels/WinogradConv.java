@@ -170,8 +170,7 @@ final class WinogradConv {
             int nb = Math.min(p.images, g.n() - i0), t = nb * p.tiles, first = i0;
             float[] u = s.u = grow(s.u, p.inputFloats(t)), m = s.m = grow(s.m, (long) POINTS * t * p.kp);
             threads.parallelFor(nb, i -> transformInput(p, x, first + i, u, i * p.tiles));
-            for (int xi = 0; xi < POINTS; xi++)
-                gemm.gemm(false, false, t, p.kp, p.width, u, xi * p.width, POINTS * p.width, v, xi * p.kp, POINTS * p.kp, 0f, m, xi * p.kp, POINTS * p.kp);
+            gemmPerPoint(false, t, p.kp, p.width, u, p.width, v, p.kp, 0f, m, p.kp);
             threads.parallelFor(nb, i -> transformOutput(p, m, i * p.tiles, out, first + i));
         }
     }
@@ -185,8 +184,7 @@ final class WinogradConv {
             int nb = Math.min(p.images, g.n() - i0), t = nb * p.tiles, first = i0;
             float[] m = s.m = grow(s.m, (long) POINTS * t * p.kp), d = s.u = grow(s.u, p.inputFloats(t));
             threads.parallelFor(nb, i -> transformOutputGrad(p, gy, first + i, m, i * p.tiles));
-            for (int xi = 0; xi < POINTS; xi++)
-                gemm.gemm(false, false, t, p.width, p.kp, m, xi * p.kp, POINTS * p.kp, v, xi * p.width, POINTS * p.width, 0f, d, xi * p.width, POINTS * p.width);
+            gemmPerPoint(false, t, p.width, p.kp, m, p.kp, v, p.width, 0f, d, p.width);
             threads.parallelFor(nb, i -> transformInputGrad(p, d, i * p.tiles, dx, first + i));
         }
     }
@@ -202,11 +200,18 @@ final class WinogradConv {
                 transformInput(p, x, first + i, u, i * p.tiles);
                 transformOutputGrad(p, gy, first + i, m, i * p.tiles);
             });
-            float beta = i0 == 0 ? 0f : 1f;
-            for (int xi = 0; xi < POINTS; xi++)
-                gemm.gemm(true, false, p.width, p.kp, t, u, xi * p.width, POINTS * p.width, m, xi * p.kp, POINTS * p.kp, beta, dv, xi * p.kp, POINTS * p.kp);
+            gemmPerPoint(true, p.width, p.kp, t, u, p.width, m, p.kp, i0 == 0 ? 0f : 1f, dv, p.kp);
         }
         transformWeightGrad(p, dv, dw);
+    }
+
+    /**
+     * The GEMM of each transform point xi: C[xi] = op(A[xi]) B[xi] (+ beta C[xi]), m x n by a depth of k, on operands
+     * laid out [row][point][column] with rows of POINTS times the given lengths (op(A) = A^T when {@code transA}).
+     */
+    private void gemmPerPoint(boolean transA, int m, int n, int k, float[] a, int aRow, float[] b, int bRow, float beta, float[] c, int cRow) {
+        for (int xi = 0; xi < POINTS; xi++)
+            gemm.gemm(transA, false, m, n, k, a, xi * aRow, POINTS * aRow, b, xi * bRow, POINTS * bRow, beta, c, xi * cRow, POINTS * cRow);
     }
 
     // ---- transforms: one image, or the weights; vectors over channels ----
@@ -323,60 +328,57 @@ final class WinogradConv {
             }
     }
 
-    /**
-     * v[phase * cp + c][xi][k] = (G g G^T)[xi], g the 2x2 sub-kernel of the phase; w staged as [c][kh][kw][kp]. The
-     * rows of padding channels are zeros: the GEMM's depth runs over them (and 0 times a stale NaN is NaN).
-     */
+    /** The forward's: v[phase * cp + c][xi][k] = (G g G^T)[xi], g the 2x2 sub-kernel of the phase; w staged as [c][kh][kw][kp]. */
     private static void transformWeights(Plan p, float[] w, float[] v) {
         ConvGeometry g = p.g;
-        Scratch s = SCRATCH.get();
-        int kh = g.kh(), kw = g.kw(), taps = kh * kw;
-        float[] ws = s.weights = grow(s.weights, (long) g.c() * taps * p.kp), tmp = tmp(s);
+        int taps = g.kh() * g.kw();
+        float[] ws = stagedWeights(g.c() * taps * p.kp);
         copy2d(w, 0, g.c() * taps, 1, ws, 0, 1, p.kp, g.k(), g.c() * taps);
-        int pointStride = p.kp;
-        for (int c = 0; c < p.cp; c++)
-            for (int bh = 0; bh < p.sh; bh++)
-                for (int bw = 0; bw < p.sw; bw++) {
-                    int row = (bh * p.sw + bw) * p.cp + c;
-                    for (int k0 = 0; k0 < p.kp; k0 += L) {
-                        int dst = row * POINTS * p.kp + k0;
-                        if (c >= g.c()) {
-                            for (int xi = 0; xi < POINTS; xi++) Arrays.fill(v, dst + xi * pointStride, dst + xi * pointStride + L, 0f);
-                            continue;
-                        }
-                        // taps (sh a + bh, sw a' + bw): a steps kh by sh, a' steps kw by sw.
-                        int src = ((c * kh + bh) * kw + bw) * p.kp + k0;
-                        for (int j = 0; j < R; j++) gTransform(ws, src + j * p.sw * p.kp, p.sh * kw * p.kp, tmp, j * L, R * L);
-                        for (int i = 0; i < A; i++) gTransform(tmp, i * R * L, L, v, dst + i * A * pointStride, pointStride);
-                    }
-                }
+        transformStagedWeights(p, ws, g.c(), p.cp, p.kp, p.cp, 0, p.kp, v);
     }
 
     /**
      * The input gradient's: v[k][xi][phase * cp + c] = (G g G^T)[xi], the transposition of {@link #transformWeights}
      * (whose layout the GEMM would read as B^T: packing that cost 1.2 ms of 5 on the DCGAN's 64->128 layer);
-     * w staged as [k][kh][kw][cp]. Rows of padding filters are zeros, as there.
+     * w staged as [k][kh][kw][cp].
      */
     private static void transformWeightsByInput(Plan p, float[] w, float[] v) {
         ConvGeometry g = p.g;
-        Scratch s = SCRATCH.get();
-        int kh = g.kh(), kw = g.kw(), taps = kh * kw;
-        float[] ws = s.weights = grow(s.weights, (long) g.k() * taps * p.cp), tmp = tmp(s);
+        int taps = g.kh() * g.kw();
+        float[] ws = stagedWeights(g.k() * taps * p.cp);
         for (int k = 0; k < g.k(); k++) copy2d(w, k * g.c() * taps, taps, 1, ws, k * taps * p.cp, 1, p.cp, g.c(), taps);
-        int pointStride = p.width;
-        for (int k = 0; k < p.kp; k++) {
-            if (k >= g.k()) {
-                Arrays.fill(v, k * POINTS * p.width, (k + 1) * POINTS * p.width, 0f);
-                continue;
-            }
+        transformStagedWeights(p, ws, g.k(), p.kp, p.cp, 0, p.cp, p.width, v);
+    }
+
+    private static float[] stagedWeights(int size) {
+        Scratch s = SCRATCH.get();
+        return s.weights = grow(s.weights, size);
+    }
+
+    /**
+     * G g G^T of the 2x2 sub-kernel of each phase, vectors over the inner dimension of ws, staged as
+     * [outer][kh][kw][inner] (inner padded to whole vectors): outer index o of phase ph is row o + ph * rowPhase of v,
+     * from column ph * colPhase, in rows of POINTS * rowLength. The rows of padding outer indices (up to
+     * outerPadded) are zeros: the GEMM's depth runs over them, and 0 times a stale NaN is NaN.
+     */
+    private static void transformStagedWeights(Plan p, float[] ws, int outer, int outerPadded, int inner, int rowPhase, int colPhase, int rowLength, float[] v) {
+        int kh = p.g.kh(), kw = p.g.kw();
+        float[] tmp = tmp(SCRATCH.get());
+        for (int o = 0; o < outerPadded; o++)
             for (int bh = 0; bh < p.sh; bh++)
-                for (int bw = 0; bw < p.sw; bw++)
-                    for (int c0 = 0; c0 < p.cp; c0 += L) {
-                        int src = ((k * kh + bh) * kw + bw) * p.cp + c0, dst = k * POINTS * p.width + (bh * p.sw + bw) * p.cp + c0;
-                        for (int j = 0; j < R; j++) gTransform(ws, src + j * p.sw * p.cp, p.sh * kw * p.cp, tmp, j * L, R * L);
-                        for (int i = 0; i < A; i++) gTransform(tmp, i * R * L, L, v, dst + i * A * pointStride, pointStride);
+                for (int bw = 0; bw < p.sw; bw++) {
+                    int ph = bh * p.sw + bw, dst = (o + ph * rowPhase) * POINTS * rowLength + ph * colPhase;
+                    if (o >= outer) {
+                        for (int xi = 0; xi < POINTS; xi++) Arrays.fill(v, dst + xi * rowLength, dst + xi * rowLength + inner, 0f);
+                        continue;
                     }
-        }
+                    for (int i0 = 0; i0 < inner; i0 += L) {
+                        // taps (sh a + bh, sw a' + bw): a steps kh by sh, a' steps kw by sw.
+                        int src = ((o * kh + bh) * kw + bw) * inner + i0;
+                        for (int j = 0; j < R; j++) gTransform(ws, src + j * p.sw * inner, p.sh * kw * inner, tmp, j * L, R * L);
+                        for (int i = 0; i < A; i++) gTransform(tmp, i * R * L, L, v, dst + i0 + i * A * rowLength, rowLength);
+                    }
+                }
     }
 
     /** dw[k][c][kh][kw] = G^T dv G of each row of dv[phase * cp + c][xi][k]; staged as [c][kh][kw][kp] and transposed. */

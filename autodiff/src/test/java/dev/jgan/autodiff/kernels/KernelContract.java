@@ -174,29 +174,16 @@ abstract class KernelContract {
                                 }
     }
 
-    /** The three passes of a convolution implementation. */
-    interface ConvPasses {
-        void forward(ConvGeometry g, float[] x, float[] w, float[] out);
-
-        void inputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx);
-
-        void weightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw);
+    /** One pass of a convolution implementation: (geometry, two operands, result), as {@link Kernels#conv2d}. */
+    interface ConvPass {
+        void run(ConvGeometry g, float[] a, float[] b, float[] out);
     }
 
-    static ConvPasses passes(Kernels k) {
-        return new ConvPasses() {
-            public void forward(ConvGeometry g, float[] x, float[] w, float[] out) {
-                k.conv2d(g, x, w, out);
-            }
-
-            public void inputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx) {
-                k.conv2dInputGrad(g, gy, w, dx);
-            }
-
-            public void weightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw) {
-                k.conv2dWeightGrad(g, x, gy, dw);
-            }
-        };
+    /** The three passes of a convolution implementation. */
+    record ConvPasses(ConvPass forward, ConvPass inputGrad, ConvPass weightGrad) {
+        static ConvPasses of(Kernels k) {
+            return new ConvPasses(k::conv2d, k::conv2dInputGrad, k::conv2dWeightGrad);
+        }
     }
 
     /** The forward pass and both gradients of {@code passes} on random operands against the direct sums in double. */
@@ -219,9 +206,9 @@ abstract class KernelContract {
         });
         float[] out = new float[ys], gx = new float[xs], gw = random(r, ws);
         java.util.Arrays.fill(gx, Float.NaN);   // must be overwritten, not accumulated into
-        passes.forward(g, x, w, out);
-        passes.inputGrad(g, gy, w, gx);
-        passes.weightGrad(g, x, gy, gw);
+        passes.forward().run(g, x, w, out);
+        passes.inputGrad().run(g, gy, w, gx);
+        passes.weightGrad().run(g, x, gy, gw);
         what += " " + g;
         for (int i = 0; i < ys; i++) assertClose(what + " conv2d[" + i + "]", y[i], yAbs[i], g.patch(), out[i]);
         for (int i = 0; i < xs; i++) assertClose(what + " inputGrad[" + i + "]", dx[i], dxAbs[i], Math.max(1, dxTerms[i]), gx[i]);
@@ -233,7 +220,7 @@ abstract class KernelContract {
     void convolutionFamilyMatchesDirectLoops() {
         SplittableRandom r = new SplittableRandom(3);
         Kernels kern = kernels();
-        for (ConvGeometry g : convShapes()) assertMatchesDirectLoops(kern.name(), g, r, passes(kern));
+        for (ConvGeometry g : convShapes()) assertMatchesDirectLoops(kern.name(), g, r, ConvPasses.of(kern));
     }
 
     // ---- power iteration ----

@@ -116,19 +116,7 @@ class VectorKernelsTest extends KernelContract {
         // image a chunk, and the weight gradient the sum of the chunks' GEMMs.
         SplittableRandom r = new SplittableRandom(16);
         WinogradConv chunked = new WinogradConv((VectorKernels) two, twoThreads, 1);
-        ConvPasses passes = new ConvPasses() {
-            public void forward(ConvGeometry g, float[] x, float[] w, float[] out) {
-                chunked.forward(g, x, w, out);
-            }
-
-            public void inputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx) {
-                chunked.inputGrad(g, gy, w, dx);
-            }
-
-            public void weightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw) {
-                chunked.weightGrad(g, x, gy, dw);
-            }
-        };
+        ConvPasses passes = new ConvPasses(chunked::forward, chunked::inputGrad, chunked::weightGrad);
         for (ConvGeometry g : convShapes())
             if (WinogradConv.suits(g) && g.n() > 1) assertMatchesDirectLoops("winograd by images", g, r, passes);
     }

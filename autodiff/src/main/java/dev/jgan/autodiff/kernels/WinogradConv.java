@@ -332,7 +332,7 @@ final class WinogradConv {
     private static void transformWeights(Plan p, float[] w, float[] v) {
         ConvGeometry g = p.g;
         int taps = g.kh() * g.kw();
-        float[] ws = stagedWeights(g.c() * taps * p.kp);
+        float[] ws = stagedWeights((long) g.c() * taps * p.kp);
         copy2d(w, 0, g.c() * taps, 1, ws, 0, 1, p.kp, g.k(), g.c() * taps);
         transformStagedWeights(p, ws, g.c(), p.cp, p.kp, p.cp, 0, p.kp, v);
     }
@@ -345,12 +345,12 @@ final class WinogradConv {
     private static void transformWeightsByInput(Plan p, float[] w, float[] v) {
         ConvGeometry g = p.g;
         int taps = g.kh() * g.kw();
-        float[] ws = stagedWeights(g.k() * taps * p.cp);
+        float[] ws = stagedWeights((long) g.k() * taps * p.cp);
         for (int k = 0; k < g.k(); k++) copy2d(w, k * g.c() * taps, taps, 1, ws, k * taps * p.cp, 1, p.cp, g.c(), taps);
         transformStagedWeights(p, ws, g.k(), p.kp, p.cp, 0, p.cp, p.width, v);
     }
 
-    private static float[] stagedWeights(int size) {
+    private static float[] stagedWeights(long size) {
         Scratch s = SCRATCH.get();
         return s.weights = grow(s.weights, size);
     }
@@ -384,9 +384,8 @@ final class WinogradConv {
     /** dw[k][c][kh][kw] = G^T dv G of each row of dv[phase * cp + c][xi][k]; staged as [c][kh][kw][kp] and transposed. */
     private static void transformWeightGrad(Plan p, float[] dv, float[] dw) {
         ConvGeometry g = p.g;
-        Scratch s = SCRATCH.get();
         int kh = g.kh(), kw = g.kw(), taps = kh * kw;
-        float[] ws = s.weights = grow(s.weights, (long) g.c() * taps * p.kp), tmp = tmp(s);
+        float[] ws = stagedWeights((long) g.c() * taps * p.kp), tmp = tmp(SCRATCH.get());
         int pointStride = p.kp;
         for (int c = 0; c < g.c(); c++)
             for (int bh = 0; bh < p.sh; bh++)

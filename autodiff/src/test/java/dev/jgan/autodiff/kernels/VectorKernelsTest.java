@@ -108,6 +108,7 @@ class VectorKernelsTest extends KernelContract {
         assertThat(WinogradConv.suits(new ConvGeometry(64, 64, 7, 7, 128, 4, 4, 2, 2, 1, 1, 1, 1, 1, 3, 3))).as("3x3 output in a 4x4 tile").isFalse();
         assertThat(WinogradConv.suits(new ConvGeometry(64, 15, 14, 14, 128, 4, 4, 2, 2, 1, 1, 1, 1, 1, 7, 7))).as("60 channels per GEMM").isFalse();
         assertThat(WinogradConv.suits(new ConvGeometry(64, 64, 14, 14, 31, 4, 4, 2, 2, 1, 1, 1, 1, 1, 7, 7))).as("31 filters").isFalse();
+        assertThat(WinogradConv.suits(new ConvGeometry(64, 512, 8, 8, 1024, 4, 4, 2, 2, 1, 1, 1, 1, 1, 4, 4))).as("213 MB of transformed weights").isFalse();
     }
 
     @Test

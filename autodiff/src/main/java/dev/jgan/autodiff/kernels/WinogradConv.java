@@ -87,8 +87,10 @@ final class WinogradConv {
         final int[] firstV, countV, firstX;
         /** Whether every input pixel lies in some tile (otherwise the input gradient has pixels no tile writes). */
         final boolean covered;
-        /** Offsets of L consecutive channel planes of the input: i * h * w. */
-        final int[] planeIndex = new int[L];
+        /** Offsets of L consecutive channel planes of the input (i * h * w) and of the output (i * oh * ow). */
+        final int[] planeIndex = new int[L], outPlaneIndex = new int[L];
+        /** For output position oy * ow + ox: its offset (oy * yw + ox) * kp in the staged output [yh][yw][kp]. */
+        final int[] outAt;
 
         Plan(ConvGeometry g, long chunkFloats) {
             this.g = g;
@@ -128,7 +130,13 @@ final class WinogradConv {
                 columns += countV[bw];
             }
             covered = all && columns == g.w();
-            for (int i = 0; i < L; i++) planeIndex[i] = i * g.h() * g.w();
+            for (int i = 0; i < L; i++) {
+                planeIndex[i] = i * g.h() * g.w();
+                outPlaneIndex[i] = i * g.oh() * g.ow();
+            }
+            outAt = new int[g.oh() * g.ow()];
+            for (int oy = 0, pos = 0; oy < g.oh(); oy++)
+                for (int ox = 0; ox < g.ow(); ox++, pos++) outAt[pos] = (oy * yw + ox) * kp;
         }
 
         private static int roundUp(int c) {
@@ -268,9 +276,14 @@ final class WinogradConv {
                     for (int i = 0; i < M; i++) at(tmp, i * A * L, L, y, dst + i * p.yw * p.kp, p.kp);
                 }
             }
-        int s2 = g.oh() * g.ow();
-        for (int oy = 0; oy < g.oh(); oy++)
-            copy2d(y, oy * p.yw * p.kp, 1, p.kp, out, img * g.k() * s2 + oy * g.ow(), s2, 1, g.k(), g.ow());
+        // Unstaged by blocks of BLOCK filters, each position's BLOCK values read as one run: 0.16 ms for the DCGAN's
+        // 64->128 layer against 0.38 ms by rows of the output (batch 64, JDK 17, ad hoc).
+        int s2 = g.oh() * g.ow(), base = img * g.k() * s2;
+        for (int k0 = 0; k0 < g.k(); k0 += BLOCK) {
+            int k1 = Math.min(g.k(), k0 + BLOCK);
+            for (int pos = 0; pos < s2; pos++)
+                for (int k = k0, src = p.outAt[pos]; k < k1; k++) out[base + k * s2 + pos] = y[src + k];
+        }
     }
 
     /** m[row0 + tile][xi][k] = (A gy A^T)[xi] for every 4x4 tile of gy[img] (zero past the output's edge). */
@@ -279,9 +292,13 @@ final class WinogradConv {
         Scratch s = SCRATCH.get();
         float[] y = s.tileOut = grow(s.tileOut, (long) p.yh * p.yw * p.kp), tmp = tmp(s);
         Arrays.fill(y, 0, p.yh * p.yw * p.kp, 0f);
-        int s2 = g.oh() * g.ow();
-        for (int oy = 0; oy < g.oh(); oy++)
-            copy2d(gy, img * g.k() * s2 + oy * g.ow(), s2, 1, y, oy * p.yw * p.kp, 1, p.kp, g.k(), g.ow());
+        // Staged by gathers of L filters at one position, filters outermost: 0.19 ms for the DCGAN's 64->128 layer
+        // against 0.50 ms by rows of the output (batch 64, JDK 17 and 25, ad hoc).
+        int s2 = g.oh() * g.ow(), base = img * g.k() * s2, fullK = g.k() / L * L;
+        for (int k0 = 0; k0 < fullK; k0 += L)
+            for (int pos = 0; pos < s2; pos++) FloatVector.fromArray(SPECIES, gy, base + k0 * s2 + pos, p.outPlaneIndex, 0).intoArray(y, p.outAt[pos] + k0);
+        for (int k = fullK; k < g.k(); k++)
+            for (int pos = 0; pos < s2; pos++) y[p.outAt[pos] + k] = gy[base + k * s2 + pos];
         int pointStride = p.kp;
         for (int ti = 0; ti < p.tilesH; ti++)
             for (int tj = 0; tj < p.tilesW; tj++) {
@@ -401,21 +418,19 @@ final class WinogradConv {
         copy2d(ws, 0, 1, p.kp, dw, 0, g.c() * taps, 1, g.k(), g.c() * taps);
     }
 
-    /** Edge of the blocks {@link #copy2d} moves at a time. */
-    private static final int BLOCK = 16;
+    /** Rows a scalar transposition moves at a time. */
+    private static final int BLOCK = 8;
 
     /**
-     * dst[d + i * di + j * dj] = src[s + i * si + j * sj] for i < rows, j < cols: a transposition when one side
-     * steps by 1 in i and the other in j, done by BLOCK x BLOCK blocks so that both sides' lines stay in L1.
+     * dst[d + i * di + j * dj] = src[s + i * si + j * sj] for i < rows, j < cols: a transposition, with i the
+     * dimension that steps by 1 on one side. By blocks of BLOCK rows swept along j: one side reads or writes runs
+     * of BLOCK, the other BLOCK streams along j.
      */
     private static void copy2d(float[] src, int s, int si, int sj, float[] dst, int d, int di, int dj, int rows, int cols) {
         for (int i0 = 0; i0 < rows; i0 += BLOCK) {
             int i1 = Math.min(rows, i0 + BLOCK);
-            for (int j0 = 0; j0 < cols; j0 += BLOCK) {
-                int j1 = Math.min(cols, j0 + BLOCK);
-                for (int i = i0; i < i1; i++)
-                    for (int j = j0, si2 = s + i * si + j0 * sj, di2 = d + i * di + j0 * dj; j < j1; j++, si2 += sj, di2 += dj) dst[di2] = src[si2];
-            }
+            for (int j = 0; j < cols; j++)
+                for (int i = i0, si2 = s + i0 * si + j * sj, di2 = d + i0 * di + j * dj; i < i1; i++, si2 += si, di2 += di) dst[di2] = src[si2];
         }
     }
 

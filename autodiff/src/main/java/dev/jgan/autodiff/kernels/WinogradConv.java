@@ -22,8 +22,9 @@ import jdk.incubator.vector.FloatVector;
  * GEMM's depth does.
  * <p>Interpolation points 0, 1, -1, 2 and infinity, with the rows of B^T scaled to integers (their fractions moved
  * into G, where they are applied once per weight). The rounding is that of a few more float operations per
- * product: on sums of 1024 unit-normal products the largest error measured 8e-6 of the largest output (direct
- * summation: 2e-7). {@code -Djgan.winograd=off} turns this path off.
+ * product: in a float32 simulation of these transforms (numpy, tiles of 256 channels, unit-normal operands) the
+ * error averaged 2e-6 and at most 8e-6 of the tile's largest output, where numpy's float32 sum of the same
+ * products was off by 1e-7 on average and at most 3e-7. {@code -Djgan.winograd=off} turns this path off.
  * <p>The transforms run on vectors of channels. The transformed operands are laid out [row][point][column], a
  * tile's (or a channel's) 25 points side by side, so that a transform's 25 stores land within a few KB; each
  * point's GEMM reads its matrix with a leading dimension of 25 rows. Channels are padded to whole vectors there.

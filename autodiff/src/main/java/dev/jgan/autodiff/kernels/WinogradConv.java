@@ -140,11 +140,6 @@ final class WinogradConv {
         private static int roundUp(int c) {
             return (c + L - 1) / L * L;
         }
-
-        /** Floats of the transformed input (or its gradient) for {@code t} tiles. */
-        long inputFloats(int t) {
-            return (long) POINTS * t * width;
-        }
     }
 
     /** Buffers of the calling thread (the transformed operands) and of each worker (one image's staging). */
@@ -169,46 +164,60 @@ final class WinogradConv {
 
     void forward(ConvGeometry g, float[] x, float[] w, float[] out) {
         Plan p = new Plan(g, chunkFloats);
-        Scratch s = SCRATCH.get();
-        float[] v = s.v = grow(s.v, (long) POINTS * p.width * p.kp);
+        float[] v = transformedWeights(p);
         transformWeights(p, w, v);
-        for (int i0 = 0; i0 < g.n(); i0 += p.images) {
-            int nb = Math.min(p.images, g.n() - i0), t = nb * p.tiles, first = i0;
-            float[] u = s.u = grow(s.u, p.inputFloats(t)), m = s.m = grow(s.m, (long) POINTS * t * p.kp);
-            threads.parallelFor(nb, i -> transformInput(p, x, first + i, u, i * p.tiles));
+        byChunks(p, (first, images, t, u, m) -> {
+            threads.parallelFor(images, i -> transformInput(p, x, first + i, u, i * p.tiles));
             gemmPerPoint(false, t, p.kp, p.width, u, p.width, v, p.kp, 0f, m, p.kp);
-            threads.parallelFor(nb, i -> transformOutput(p, m, i * p.tiles, out, first + i));
-        }
+            threads.parallelFor(images, i -> transformOutput(p, m, i * p.tiles, out, first + i));
+        });
     }
 
     void inputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx) {
         Plan p = new Plan(g, chunkFloats);
-        Scratch s = SCRATCH.get();
-        float[] v = s.v = grow(s.v, (long) POINTS * p.width * p.kp);
+        float[] v = transformedWeights(p);
         transformWeightsByInput(p, w, v);
-        for (int i0 = 0; i0 < g.n(); i0 += p.images) {
-            int nb = Math.min(p.images, g.n() - i0), t = nb * p.tiles, first = i0;
-            float[] m = s.m = grow(s.m, (long) POINTS * t * p.kp), d = s.u = grow(s.u, p.inputFloats(t));
-            threads.parallelFor(nb, i -> transformOutputGrad(p, gy, first + i, m, i * p.tiles));
+        byChunks(p, (first, images, t, d, m) -> {
+            threads.parallelFor(images, i -> transformOutputGrad(p, gy, first + i, m, i * p.tiles));
             gemmPerPoint(false, t, p.width, p.kp, m, p.kp, v, p.width, 0f, d, p.width);
-            threads.parallelFor(nb, i -> transformInputGrad(p, d, i * p.tiles, dx, first + i));
-        }
+            threads.parallelFor(images, i -> transformInputGrad(p, d, i * p.tiles, dx, first + i));
+        });
     }
 
     void weightGrad(ConvGeometry g, float[] x, float[] gy, float[] dw) {
         Plan p = new Plan(g, chunkFloats);
-        Scratch s = SCRATCH.get();
-        float[] dv = s.v = grow(s.v, (long) POINTS * p.width * p.kp);
-        for (int i0 = 0; i0 < g.n(); i0 += p.images) {
-            int nb = Math.min(p.images, g.n() - i0), t = nb * p.tiles, first = i0;
-            float[] u = s.u = grow(s.u, p.inputFloats(t)), m = s.m = grow(s.m, (long) POINTS * t * p.kp);
-            threads.parallelFor(nb, i -> {
+        float[] dv = transformedWeights(p);
+        byChunks(p, (first, images, t, u, m) -> {
+            threads.parallelFor(images, i -> {
                 transformInput(p, x, first + i, u, i * p.tiles);
                 transformOutputGrad(p, gy, first + i, m, i * p.tiles);
             });
-            gemmPerPoint(true, p.width, p.kp, t, u, p.width, m, p.kp, i0 == 0 ? 0f : 1f, dv, p.kp);
-        }
+            gemmPerPoint(true, p.width, p.kp, t, u, p.width, m, p.kp, first == 0 ? 0f : 1f, dv, p.kp);
+        });
         transformWeightGrad(p, dv, dw);
+    }
+
+    /** The calling thread's buffer for the transformed weights (or their gradient). */
+    private static float[] transformedWeights(Plan p) {
+        Scratch s = SCRATCH.get();
+        return s.v = grow(s.v, (long) POINTS * p.width * p.kp);
+    }
+
+    /** One chunk of images: the first, how many, their tiles, and the calling thread's buffers for them. */
+    private interface Chunk {
+        /** @param wide room for the chunk's transformed input (or its gradient), {@code narrow} for the output's */
+        void run(int first, int images, int tiles, float[] wide, float[] narrow);
+    }
+
+    /** Runs {@code chunk} on each chunk of {@link Plan#images} images, in order. */
+    private static void byChunks(Plan p, Chunk chunk) {
+        Scratch s = SCRATCH.get();
+        for (int first = 0; first < p.g.n(); first += p.images) {
+            int images = Math.min(p.images, p.g.n() - first), t = images * p.tiles;
+            s.u = grow(s.u, (long) POINTS * t * p.width);
+            s.m = grow(s.m, (long) POINTS * t * p.kp);
+            chunk.run(first, images, t, s.u, s.m);
+        }
     }
 
     /**

@@ -145,7 +145,9 @@ final class WinogradConv {
     /** Buffers of the calling thread (the transformed operands) and of each worker (one image's staging). */
     private static final class Scratch {
         float[] u = new float[0], v = new float[0], m = new float[0];
-        float[] planes = new float[0], tileOut = new float[0], weights = new float[0], tmp = new float[POINTS * 64];
+        float[] planes = new float[0], tileOut = new float[0], weights = new float[0];
+        /** A 5x5 tile of vectors between a transform's column pass and its row pass. */
+        final float[] tmp = new float[POINTS * L];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -153,11 +155,6 @@ final class WinogradConv {
     private static float[] grow(float[] a, long size) {
         if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("Winograd convolution scratch of " + size + " floats is too large");
         return a.length >= size ? a : new float[(int) size];
-    }
-
-    private static float[] tmp(Scratch s) {
-        if (s.tmp.length < POINTS * L) s.tmp = new float[POINTS * L];
-        return s.tmp;
     }
 
     // ---- the three passes ----
@@ -203,9 +200,12 @@ final class WinogradConv {
         return s.v = grow(s.v, (long) POINTS * p.width * p.kp);
     }
 
-    /** One chunk of images: the first, how many, their tiles, and the calling thread's buffers for them. */
+    /**
+     * One chunk of images: the first, how many, their tiles, and the calling thread's buffers for them, {@code wide}
+     * with room for their transformed input (or its gradient), {@code narrow} for their transformed output (or its
+     * gradient).
+     */
     private interface Chunk {
-        /** @param wide room for the chunk's transformed input (or its gradient), {@code narrow} for the output's */
         void run(int first, int images, int tiles, float[] wide, float[] narrow);
     }
 
@@ -238,7 +238,7 @@ final class WinogradConv {
     private static void transformInput(Plan p, float[] x, int img, float[] u, int row0) {
         ConvGeometry g = p.g;
         Scratch s = SCRATCH.get();
-        float[] z = s.planes = grow(s.planes, (long) p.phases * p.zPlane * p.cp), tmp = tmp(s);
+        float[] z = s.planes = grow(s.planes, (long) p.phases * p.zPlane * p.cp), tmp = s.tmp;
         Arrays.fill(z, 0, p.phases * p.zPlane * p.cp, 0f);
         int hw = g.h() * g.w();
         int[] planeIndex = p.planeIndex;
@@ -271,7 +271,7 @@ final class WinogradConv {
     private static void transformOutput(Plan p, float[] m, int row0, float[] out, int img) {
         ConvGeometry g = p.g;
         Scratch s = SCRATCH.get();
-        float[] y = s.tileOut = grow(s.tileOut, (long) p.yh * p.yw * p.kp), tmp = tmp(s);
+        float[] y = s.tileOut = grow(s.tileOut, (long) p.yh * p.yw * p.kp), tmp = s.tmp;
         int pointStride = p.kp;
         for (int ti = 0; ti < p.tilesH; ti++)
             for (int tj = 0; tj < p.tilesW; tj++) {
@@ -297,7 +297,7 @@ final class WinogradConv {
     private static void transformOutputGrad(Plan p, float[] gy, int img, float[] m, int row0) {
         ConvGeometry g = p.g;
         Scratch s = SCRATCH.get();
-        float[] y = s.tileOut = grow(s.tileOut, (long) p.yh * p.yw * p.kp), tmp = tmp(s);
+        float[] y = s.tileOut = grow(s.tileOut, (long) p.yh * p.yw * p.kp), tmp = s.tmp;
         Arrays.fill(y, 0, p.yh * p.yw * p.kp, 0f);
         // Staged by blocks of BLOCK filters, as the forward unstages its output (this pass on the DCGAN's 64->128
         // layer: 0.86-0.96 ms, against 1.06-1.12 with vector gathers of L filters and about 1.0 by rows of gy).
@@ -324,7 +324,7 @@ final class WinogradConv {
     private static void transformInputGrad(Plan p, float[] d, int row0, float[] dx, int img) {
         ConvGeometry g = p.g;
         Scratch s = SCRATCH.get();
-        float[] z = s.planes = grow(s.planes, (long) p.phases * p.zPlane * p.cp), tmp = tmp(s);
+        float[] z = s.planes = grow(s.planes, (long) p.phases * p.zPlane * p.cp), tmp = s.tmp;
         Arrays.fill(z, 0, p.phases * p.zPlane * p.cp, 0f);
         int rowStride = p.zw * p.cp, pointStride = p.width;
         for (int ti = 0; ti < p.tilesH; ti++)
@@ -388,7 +388,7 @@ final class WinogradConv {
      */
     private static void transformStagedWeights(Plan p, float[] ws, int outer, int outerPadded, int inner, int rowPhase, int colPhase, int rowLength, float[] v) {
         int kh = p.g.kh(), kw = p.g.kw();
-        float[] tmp = tmp(SCRATCH.get());
+        float[] tmp = SCRATCH.get().tmp;
         for (int o = 0; o < outerPadded; o++)
             for (int bh = 0; bh < p.sh; bh++)
                 for (int bw = 0; bw < p.sw; bw++) {
@@ -410,7 +410,7 @@ final class WinogradConv {
     private static void transformWeightGrad(Plan p, float[] dv, float[] dw) {
         ConvGeometry g = p.g;
         int kh = g.kh(), kw = g.kw(), taps = kh * kw;
-        float[] ws = stagedWeights((long) g.c() * taps * p.kp), tmp = tmp(SCRATCH.get());
+        float[] ws = stagedWeights((long) g.c() * taps * p.kp), tmp = SCRATCH.get().tmp;
         int pointStride = p.kp;
         for (int c = 0; c < g.c(); c++)
             for (int bh = 0; bh < p.sh; bh++)

@@ -74,14 +74,14 @@ final class WinogradConv {
         if (!ENABLED || g.groups() != 1 || g.dilH() != 1 || g.dilW() != 1 || g.kh() != R * g.strideH() || g.kw() != R * g.strideW())
             return false;
         long tiled = (long) M * M * ((g.oh() + M - 1) / M) * ((g.ow() + M - 1) / M);
-        long width = (long) g.c() * g.strideH() * g.strideW();
-        return width >= 64 && g.k() >= 32 && 10L * g.oh() * g.ow() >= 7 * tiled && POINTS * (width + L) * (g.k() + L) <= CHUNK_FLOATS;
+        long phases = (long) g.strideH() * g.strideW(), transformedWeights = POINTS * phases * Plan.roundUp(g.c()) * Plan.roundUp(g.k());
+        return phases * g.c() >= 64 && g.k() >= 32 && 10L * g.oh() * g.ow() >= 7 * tiled && transformedWeights <= CHUNK_FLOATS;
     }
 
     /** The sizes every pass derives from the geometry. */
     private static final class Plan {
         final ConvGeometry g;
-        final int sh, sw, phases, cp, kp, width, tilesH, tilesW, tiles, zh, zw, zPlane, yh, yw, images;
+        final int sh, sw, phases, cp, kp, width, tilesH, tilesW, tiles, zw, zPlane, yh, yw, images;
         /** For input row iy: the offset of its phase row in the phase planes, or -1 past the last tile. */
         final int[] rowAt;
         /** For column phase bw: the first phase column inside the input, how many are, and the input column of the first. */
@@ -104,7 +104,7 @@ final class WinogradConv {
             tilesH = (g.oh() + M - 1) / M;
             tilesW = (g.ow() + M - 1) / M;
             tiles = tilesH * tilesW;
-            zh = M * tilesH + 1;
+            int zh = M * tilesH + 1;
             zw = M * tilesW + 1;
             zPlane = zh * zw;
             yh = M * tilesH;
@@ -241,7 +241,6 @@ final class WinogradConv {
         float[] z = s.planes = grow(s.planes, (long) p.phases * p.zPlane * p.cp), tmp = s.tmp;
         Arrays.fill(z, 0, p.phases * p.zPlane * p.cp, 0f);
         int hw = g.h() * g.w();
-        int[] planeIndex = p.planeIndex;
         int fullC = g.c() / L * L;
         for (int iy = 0; iy < g.h(); iy++)
             for (int bw = 0; bw < p.sw; bw++) {
@@ -249,7 +248,7 @@ final class WinogradConv {
                 int src = img * g.c() * hw + iy * g.w() + p.firstX[bw], dst = p.rowAt[iy] + (bw * p.zPlane + p.firstV[bw]) * p.cp;
                 for (int v = 0; v < p.countV[bw]; v++, src += p.sw, dst += p.cp) {
                     int c = 0;
-                    for (; c < fullC; c += L) FloatVector.fromArray(SPECIES, x, src + c * hw, planeIndex, 0).intoArray(z, dst + c);
+                    for (; c < fullC; c += L) FloatVector.fromArray(SPECIES, x, src + c * hw, p.planeIndex, 0).intoArray(z, dst + c);
                     for (; c < g.c(); c++) z[dst + c] = x[src + c * hw];
                 }
             }

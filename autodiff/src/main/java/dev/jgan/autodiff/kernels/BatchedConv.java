@@ -9,7 +9,7 @@ import java.util.Arrays;
  * {@link PixelMajorConv} does not take: small batches, and fewer than 4 channels per group on a side. Forward and weight
  * gradient never write the im2col matrix out: the GEMM packs its panels straight from the image through a
  * {@link ConvGather} (implicit im2col), and the forward GEMM writes its tiles straight into the NCHW output. The
- * input gradient computes the column matrix (by chunks of images) and folds it back (col2im) by channel.
+ * input gradient computes the column matrix (by chunks of images) and folds it back by channel ({@link Col2Im}).
  * Scratch matrices are per calling thread and reused across calls.
  *
  * <p>Invariant: chunking depends only on the geometry, and every parallel item writes its own part of the
@@ -76,7 +76,7 @@ final class BatchedConv {
     void inputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx) {
         int s = g.oh() * g.ow(), patch = g.patch(), kg = g.kPerGroup(), chunk = chunk(g), taps = g.kh() * g.kw();
         Scratch scratch = SCRATCH.get();
-        ConvGather acc = ConvGather.accumulator(g, dx, threads);
+        Col2Im acc = Col2Im.zeroed(g, threads);
         for (int n0 = 0; n0 < g.n(); n0 += chunk) {
             int nb = Math.min(chunk, g.n() - n0), cols = nb * s, first = n0;
             float[] col = scratch.col = grow(scratch.col, (long) patch * cols);
@@ -90,10 +90,10 @@ final class BatchedConv {
                         new VectorKernels.Direct(gy, gyOff, s, 1, s, g.k() * s), 0f, col, 0, cols);
                 // By channel: each item adds whole rows of col into its own planes, so no two items touch the same
                 // pixel, and each pixel's sum keeps its order (by chunk, then tap).
-                threads.parallelFor(g.cPerGroup(), c -> acc.scatterAdd(channel0 + c, col, c * taps, cols, first * s, cols));
+                threads.parallelFor(g.cPerGroup(), c -> acc.scatterAdd(channel0 + c, col, c * taps, cols, first, nb));
             }
         }
-        acc.cropInto(dx, g.n(), g.c(), g.h(), g.w(), threads);
+        acc.cropInto(dx, g.n(), threads);
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * a table gives, for each column of the im2col matrix (image, output position), the offset of the pixel its
  * first tap reads in the padded copy, and each patch entry (channel, tap) reads that pixel displaced by a fixed
  * amount, the same in every column. Packing a panel is then one table lookup per
- * element (a vector gather for a full B panel), and col2im one indexed add. The table depends on the sizes only
+ * element (a vector gather for a full B panel). The table depends on the sizes only
  * and is kept per thread for the last few geometries. (A table with an entry per tap and column, as large as the
  * im2col matrix, made the DCGAN's 1->64 forward 2-9% slower: JDK 17, 1 thread, alternated in one JVM.)
  *
@@ -75,30 +75,18 @@ final class ConvGather {
 
     /** The gather of a convolution's input x [n, c, h, w] as its forward pass reads it. */
     static ConvGather ofInput(ConvGeometry g, float[] x, KernelThreads threads) {
-        return ofInputLayout(g, x, false, threads);
-    }
-
-    /**
-     * A zeroed accumulator in the layout of the input x (padded), for col2im: {@link #scatterAdd} into it, then
-     * {@link #cropInto} dx. When no border is needed it is dx itself, zero-filled.
-     */
-    static ConvGather accumulator(ConvGeometry g, float[] dx, KernelThreads threads) {
-        return ofInputLayout(g, dx, true, threads);
-    }
-
-    private static ConvGather ofInputLayout(ConvGeometry g, float[] x, boolean zeroed, KernelThreads threads) {
         int[] dy = new int[g.kh()], dx = new int[g.kw()];
         for (int i = 0; i < dy.length; i++) dy[i] = i * g.dilH() - g.padH();
         for (int j = 0; j < dx.length; j++) dx[j] = j * g.dilW() - g.padW();
-        return build(x, zeroed, g.n(), g.c(), g.h(), g.w(), g.oh(), g.ow(), g.strideH(), g.strideW(), dy, dx, threads);
+        return build(x, g.n(), g.c(), g.h(), g.w(), g.oh(), g.ow(), g.strideH(), g.strideW(), dy, dx, threads);
     }
 
     /**
-     * Builds the padded copy of src (or, when {@code zeroed}, a zero-filled one) in the calling thread's scratch,
+     * Builds the padded copy of src in the calling thread's scratch,
      * and finds or makes the table. The scratch is reused by the next call on this thread, so a gather lives
      * until then.
      */
-    private static ConvGather build(float[] src, boolean zeroed, int n, int channels, int h, int w, int ph, int pw, int strideH, int strideW,
+    private static ConvGather build(float[] src, int n, int channels, int h, int w, int ph, int pw, int strideH, int strideW,
                             int[] dy, int[] dx, KernelThreads threads) {
         int top = Math.max(0, -min(dy)), left = Math.max(0, -min(dx));
         int hp = top + Math.max(h, (ph - 1) * strideH + max(dy) + 1);
@@ -113,10 +101,7 @@ final class ConvGather {
             float[][] holder = PADDED.get();
             if (holder[0].length < n * image) holder[0] = new float[(int) (n * image)];
             float[] copy = source = holder[0];
-            if (zeroed) threads.parallelFor(n, i -> Arrays.fill(copy, (int) (i * image), (int) ((i + 1) * image), 0f));
-            else threads.parallelFor(n * channels, q -> pad(src, q * h * w, h, w, copy, (int) (q / channels * image + q % channels * plane), top, left, hp, wp));
-        } else if (zeroed) {
-            threads.parallelFor(n, i -> Arrays.fill(src, (int) (i * image), (int) ((i + 1) * image), 0f));
+            threads.parallelFor(n * channels, q -> pad(src, q * h * w, h, w, copy, (int) (q / channels * image + q % channels * plane), top, left, hp, wp));
         }
         Map<Key, Table> tables = TABLES.get();
         Key key = new Key(n, channels, h, w, ph, pw, strideH, strideW, list(dy), list(dx));
@@ -143,27 +128,6 @@ final class ConvGather {
 
     private static List<Integer> list(int[] a) {
         return Arrays.stream(a).boxed().collect(Collectors.toUnmodifiableList());
-    }
-
-    /** Copies the middle of every padded plane of the accumulator into dst [n, channels, h, w]; nothing when it is dst. */
-    void cropInto(float[] dst, int n, int channels, int h, int w, KernelThreads threads) {
-        if (source == dst) return;
-        threads.parallelFor(n * channels, q -> {
-            int from = q / channels * image + q % channels * plane + top * wp + left;
-            for (int y = 0; y < h; y++) System.arraycopy(source, from + y * wp, dst, (q * h + y) * w, w);
-        });
-    }
-
-    /**
-     * col2im for one channel: adds rows [row0, row0 + taps) of col [patch, ldcol] (one row per tap), columns
-     * [0, count), to the pixels they were read from, for the im2col columns starting at {@code col0}.
-     */
-    void scatterAdd(int channel, float[] col, int row0, int ldcol, int col0, int count) {
-        // NOTE: a scalar loop: the Vector API's gather-add-scatter measured 10-30% slower on Zen 4.
-        for (int tap = 0; tap < taps; tap++) {
-            int at = entries[channel * taps + tap], s = (row0 + tap) * ldcol;
-            for (int j = 0; j < count; j++) source[at + columns[col0 + j]] += col[s + j];
-        }
     }
 
     /** Copies one h x w plane into the middle of an hp x wp plane and zeroes the border. */
@@ -214,6 +178,11 @@ final class ConvGather {
      */
     void packColumnsTransposed(int channel0, int patch, int q0, int p0, int kc, float[] dst, int off, int nr) {
         int valid = Math.max(0, Math.min(nr, patch - q0)), e0 = channel0 * taps + q0;
+        if (valid == VectorKernels.L && nr == VectorKernels.L) {
+            // One vector gather per column: its patch entries are one vector of displacements from the column's pixel.
+            for (int pp = 0; pp < kc; pp++) VectorKernels.gatherVector(source, columns[p0 + pp], entries, e0, dst, off + pp * nr);
+            return;
+        }
         // By columns (image, output position): one table lookup each, its entries written in sequence.
         for (int pp = 0; pp < kc; pp++) {
             int pixel = columns[p0 + pp], d = off + pp * nr;

@@ -483,6 +483,11 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector.fromArray(SPECIES, source, base, index, t + L).intoArray(dst, d + L);
     }
 
+    /** {@code dst[d + jj] = source[base + index[t + jj]]} for jj in [0, L): one vector gather. */
+    static void gatherVector(float[] source, int base, int[] index, int t, float[] dst, int d) {
+        FloatVector.fromArray(SPECIES, source, base, index, t).intoArray(dst, d);
+    }
+
     /**
      * The register-tiled micro-kernel: C[0..MR, 0..NR) (+)= sum over p of Apanel[p, 0..MR) (x) Bpanel[p, 0..NR),
      * with twelve independent FMA chains (enough to cover the FMA latency on two pipes). Element (r, p) of the A

@@ -453,11 +453,17 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector v = FloatVector.fromArray(sp, tile, t + q);
             (accumulate ? v.add(FloatVector.fromArray(sp, c, ci + q)) : v).intoArray(c, ci + q);
         }
+        if (q == cols) return;
+        if (!accumulate && cols >= L) {
+            // The last whole vector of the row, overlapping the one before: its lanes already stored get the same values.
+            FloatVector.fromArray(sp, tile, t + cols - L).intoArray(c, ci + cols - L);
+            return;
+        }
         for (; q < cols; q++) c[ci + q] = accumulate ? c[ci + q] + tile[t + q] : tile[t + q];
     }
 
     /** {@link GemmPacking#packB} with a vector copy for the common case of a full panel of untransposed B. */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int n, int j0, int p0, int kc, float[] dst, int dstOff) {
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int n, int j0, int p0, int kc, float[] dst, int dstOff) {
         if (transB || n - j0 < NR) {
             GemmPacking.packB(transB, b, bOff, ldb, n, j0, p0, kc, NR, dst, dstOff);
             return;

@@ -118,6 +118,9 @@ abstract class KernelContract {
                 {1, 2, 3, 3, 2, 3, 3, 1, 1, 2, 2, 1, 1, 1},
                 // A one-channel 4x4 patch (16 wide: the vector kernels' narrow GEMM at 512 bits) with 20 filters.
                 {3, 1, 12, 10, 20, 4, 4, 2, 2, 1, 1, 1, 1, 1},
+                // Stride 3 with padding 1 and 2: input columns in each of the three phases, a phase no tap's first
+                // column falls in.
+                {2, 2, 10, 11, 3, 3, 4, 3, 3, 1, 2, 1, 1, 1},
                 // Batches of at least NR images (32 at 512 bits, 16 at 256, 8 at 128) with 4+ channels per group
                 // take the vector kernels' pixel-major path (PixelMajorConv): a batch that is not a multiple of the
                 // panel width, groups, dilation, padding wider than the reach of the taps, a depth of several blocks

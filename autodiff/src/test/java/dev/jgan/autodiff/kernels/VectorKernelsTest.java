@@ -74,24 +74,31 @@ class VectorKernelsTest extends KernelContract {
     }
 
     @Test
-    void inputGradByChunksOfImagesIsBitwiseTheWholeBatch() {
-        // The NCHW path computes the input gradient's column matrix by chunks of images when it would exceed 64 MB;
-        // a small limit covers that here. Each pixel belongs to one image, so chunking must not change a bit.
+    void chunksOfImagesAreBitwiseTheWholeBatch() {
+        // The NCHW path writes the input gradient's column matrix, and the im2col matrix of a forward with a small
+        // patch, by chunks of images when it would exceed 64 MB; a small limit covers that here. Each pixel belongs
+        // to one image, so chunking must not change a bit.
         SplittableRandom r = new SplittableRandom(15);
         BatchedConv whole = new BatchedConv((VectorKernels) two, twoThreads);
         for (ConvGeometry g : new ConvGeometry[] {
                 new ConvGeometry(5, 1, 12, 10, 20, 4, 4, 2, 2, 1, 1, 1, 1, 1, 6, 5),
                 new ConvGeometry(7, 6, 11, 8, 4, 3, 2, 1, 2, 2, 1, 2, 1, 2, 11, 5),
                 new ConvGeometry(3, 3, 7, 9, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 7, 9)}) {
+            assertThat(g.patch()).as("the forward writes its im2col matrix").isLessThanOrEqualTo(BatchedConv.EXPLICIT_IM2COL_MAX_PATCH);
             int xs = g.n() * g.c() * g.h() * g.w(), ys = g.n() * g.k() * g.oh() * g.ow(), ws = g.k() * g.patch();
-            float[] w = random(r, ws), gy = random(r, ys), expected = new float[xs];
-            whole.inputGrad(g, gy, w, expected);
+            float[] x = random(r, xs), w = random(r, ws), gy = random(r, ys), dx = new float[xs], y = new float[ys];
+            whole.inputGrad(g, gy, w, dx);
+            whole.forward(g, x, w, y);
             long perImage = (long) g.patch() * g.oh() * g.ow();
             for (int images : new int[] {1, 2, 3}) {
-                float[] dx = new float[xs];
-                java.util.Arrays.fill(dx, Float.NaN);
-                new BatchedConv((VectorKernels) two, twoThreads, images * perImage).inputGrad(g, gy, w, dx);
-                assertThat(dx).as("inputGrad %s by chunks of %d images", g, images).containsExactly(expected);
+                BatchedConv chunked = new BatchedConv((VectorKernels) two, twoThreads, images * perImage);
+                float[] dxChunked = new float[xs], yChunked = new float[ys];
+                java.util.Arrays.fill(dxChunked, Float.NaN);
+                java.util.Arrays.fill(yChunked, Float.NaN);
+                chunked.inputGrad(g, gy, w, dxChunked);
+                chunked.forward(g, x, w, yChunked);
+                assertThat(dxChunked).as("inputGrad %s by chunks of %d images", g, images).containsExactly(dx);
+                assertThat(yChunked).as("forward %s by chunks of about %d images", g, images).containsExactly(y);
             }
         }
     }

@@ -313,10 +313,15 @@ public final class VectorKernels extends ScalarKernels {
                                 else kernelRuns(nRuns, runs, runsInPlace, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, column0 + i * out.ld, out.ld, accumulate);
                                 continue;
                             }
+                            if (rows == 4 && cols == nr && contiguous && nRuns < 0) {
+                                kernel4(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, column0 + i * out.ld, out.ld, accumulate);
+                                continue;
+                            }
                             // Edge tile, or one that spans segments: the same kernel into a scratch tile, then the
                             // valid part is added or stored, by runs of columns that are contiguous in C.
                             float[] tile = scratch.tile(MR * NR);
-                            if (nRuns < 0) kernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
+                            if (nRuns < 0 && rows <= 4) kernel4(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
+                            else if (nRuns < 0) kernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
                             else kernelRuns(nRuns, runs, runsInPlace, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
                             for (int q = 0, run; q < cols; q += run) {
                                 run = Math.min(cols - q, out.run(j0 + j + q));
@@ -428,6 +433,56 @@ public final class VectorKernels extends ScalarKernels {
         c5.intoArray(tile, 5 * L);
         c6.intoArray(tile, 6 * L);
         c7.intoArray(tile, 7 * L);
+    }
+
+    /**
+     * {@link #kernel} for the first four rows of a panel only: a last panel of at most four rows (16 rows as
+     * 6 + 6 + 4: a one-channel 4x4 convolution's input gradient) would otherwise compute six. Each element's chain
+     * is the same as in {@link #kernel}, so the rows come out bitwise the same.
+     */
+    private static void kernel4(int kc, float[] pa, int aIdx, int rs, int ps, float[] pb, int bIdx, int bs, float[] c, int cIdx, int ldc, boolean accumulate) {
+        final VectorSpecies<Float> sp = SPECIES;
+        final int l = L;
+        FloatVector c00 = FloatVector.zero(sp), c01 = FloatVector.zero(sp);
+        FloatVector c10 = FloatVector.zero(sp), c11 = FloatVector.zero(sp);
+        FloatVector c20 = FloatVector.zero(sp), c21 = FloatVector.zero(sp);
+        FloatVector c30 = FloatVector.zero(sp), c31 = FloatVector.zero(sp);
+        for (int p = 0; p < kc; p++) {
+            int ai = aIdx + p * ps, bi = bIdx + p * bs;
+            FloatVector b0 = FloatVector.fromArray(sp, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(sp, pb, bi + l);
+            FloatVector av = FloatVector.broadcast(sp, pa[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(sp, pa[ai += rs]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(sp, pa[ai += rs]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(sp, pa[ai += rs]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        int r0 = cIdx, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(sp, c, r0));
+            c01 = c01.add(FloatVector.fromArray(sp, c, r0 + l));
+            c10 = c10.add(FloatVector.fromArray(sp, c, r1));
+            c11 = c11.add(FloatVector.fromArray(sp, c, r1 + l));
+            c20 = c20.add(FloatVector.fromArray(sp, c, r2));
+            c21 = c21.add(FloatVector.fromArray(sp, c, r2 + l));
+            c30 = c30.add(FloatVector.fromArray(sp, c, r3));
+            c31 = c31.add(FloatVector.fromArray(sp, c, r3 + l));
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + l);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + l);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + l);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + l);
     }
 
     /** Whether the micro-kernel can read the panel of B at column j, {@code cols} wide, in place. */

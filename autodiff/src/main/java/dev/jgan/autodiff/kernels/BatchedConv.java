@@ -123,9 +123,12 @@ final class BatchedConv {
                         (i0, p0, kc, dst, off) -> GemmPacking.packA(true, w, wOff, patch, patch, i0, p0, kc, VectorKernels.MR, dst, off), null,
                         (j0, p0, kc, dst, off) -> packGy(g, gy, gyOff, cols, j0, p0, kc, dst, off),
                         new VectorKernels.Direct(gy, gyOff, s, 1, s, g.k() * s), 0f, col, 0, cols);
-                // By channel: each item adds whole rows of col into its own planes, so no two items touch the same
-                // pixel, and each pixel's sum keeps its order (by chunk, then tap).
-                threads.parallelFor(g.cPerGroup(), c -> acc.scatterAdd(channel0 + c, col, c * taps, cols, first, nb));
+                // By channel and image: each item adds its part of col into its own plane, so no two items touch
+                // the same pixel, and each pixel's sum keeps its order (by chunk, then tap).
+                threads.parallelFor(g.cPerGroup() * nb, q -> {
+                    int c = q / nb, i = q % nb;
+                    acc.scatterAdd(channel0 + c, first + i, col, c * taps, cols, i * s);
+                });
             }
         }
         acc.cropInto(dx, g.n(), threads);

@@ -49,15 +49,14 @@ final class Col2Im {
     }
 
     /**
-     * Adds rows [row0, row0 + taps) of col [channels * taps, ldcol] (one row per tap of this channel), whose columns
-     * are images [first, first + images), to the pixels they were read from.
+     * Adds rows [row0, row0 + taps) of col [channels * taps, ldcol] (one row per tap of this channel) from column
+     * {@code column0} on, the columns of one image, to the pixels of that image they were read from.
      */
-    void scatterAdd(int channel, float[] col, int row0, int ldcol, int first, int images) {
+    void scatterAdd(int channel, int image, float[] col, int row0, int ldcol, int column0) {
         int[] taps = layout.tapOffsets;
         for (int tap = 0; tap < taps.length; tap++) {
-            int s = (row0 + tap) * ldcol, at = channel * layout.plane + taps[tap];
-            for (int i = 0; i < images; i++)
-                for (int a = 0, d = (first + i) * layout.image + at; a < oh; a++, s += ow, d += layout.phaseWidth) addRun(col, s, d);
+            int s = (row0 + tap) * ldcol + column0, d = image * layout.image + channel * layout.plane + taps[tap];
+            for (int a = 0; a < oh; a++, s += ow, d += layout.phaseWidth) addRun(col, s, d);
         }
     }
 

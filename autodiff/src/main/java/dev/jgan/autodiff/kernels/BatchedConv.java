@@ -84,7 +84,7 @@ final class BatchedConv {
      */
     static final int EXPLICIT_IM2COL_MAX_PATCH = 32;
 
-    /** {@link #forward} through an explicit im2col matrix, by chunks of images, read in place by the GEMM. */
+    /** {@link #forward} through an explicit im2col matrix, by chunks of images, packed by vector copies. */
     private void forwardExplicit(ConvGeometry g, float[] x, float[] w, float[] out) {
         int s = g.oh() * g.ow(), patch = g.patch(), kg = g.kPerGroup(), taps = g.kh() * g.kw();
         Im2Col im2col = Im2Col.of(g, x, threads);

@@ -11,10 +11,10 @@ import java.util.stream.Collectors;
  * are copied with a zero border wide enough for every tap (one pass over the input, cheap beside the GEMM), and
  * a table gives, for each column of the im2col matrix (image, output position), the offset of the pixel its
  * first tap reads in the padded copy, and each patch entry (channel, tap) reads that pixel displaced by a fixed
- * amount, the same in every column. Packing a panel is then one table lookup per
- * element (a vector gather for a full B panel). The table depends on the sizes only
- * and is kept per thread for the last few geometries. (A table with an entry per tap and column, as large as the
- * im2col matrix, made the DCGAN's 1->64 forward 2-9% slower: JDK 17, 1 thread, alternated in one JVM.)
+ * amount, the same in every column. Packing a panel is then one table lookup per element (a vector gather for a
+ * full panel). The table depends on the sizes only and is kept per thread for the last few geometries. (A table
+ * with an entry per tap and column, as large as the im2col matrix, made the DCGAN's 1->64 forward 2-9% slower:
+ * JDK 17, 1 thread, alternated in one JVM.)
  *
  * <p>Columns are (image, output row, output column) in that order; output position (a, b) of tap (ty, tx)
  * reads source pixel (a * strideH + dy[ty], b * strideW + dx[tx]).
@@ -22,15 +22,11 @@ import java.util.stream.Collectors;
 final class ConvGather {
     /** The padded source [n, channels, hp, wp] (the source itself when no border is needed). */
     final float[] source;
-    /** The border and the padded plane: [top, top + h) x [left, left + w) of hp x wp is the source plane. */
-    final int top, left, hp, wp;
-    /** Floats per padded plane, and per padded image. */
-    final int plane, image;
     /** Columns of the im2col matrix: n * ph * pw. */
     final int cols;
     /** Taps per channel: dy.length * dx.length. */
     final int taps;
-    /** [cols]: image index * {@link #image} + the padded pixel the first tap reads in that column. */
+    /** [cols]: the image's offset in {@link #source} + the padded pixel the first tap reads in that column. */
     final int[] columns;
     /**
      * [channels * taps]: where patch entry (channel, tap) reads relative to its column's entry in {@link #columns}:
@@ -38,14 +34,8 @@ final class ConvGather {
      */
     final int[] entries;
 
-    private ConvGather(float[] source, int top, int left, int hp, int wp, int image, int cols, int taps, Table table) {
+    private ConvGather(float[] source, int cols, int taps, Table table) {
         this.source = source;
-        this.top = top;
-        this.left = left;
-        this.hp = hp;
-        this.wp = wp;
-        this.plane = hp * wp;
-        this.image = image;
         this.cols = cols;
         this.taps = taps;
         this.columns = table.columns;
@@ -82,9 +72,8 @@ final class ConvGather {
     }
 
     /**
-     * Builds the padded copy of src in the calling thread's scratch,
-     * and finds or makes the table. The scratch is reused by the next call on this thread, so a gather lives
-     * until then.
+     * Builds the padded copy of src in the calling thread's scratch, and finds or makes the table. The scratch is
+     * reused by the next call on this thread, so a gather lives until then.
      */
     private static ConvGather build(float[] src, int n, int channels, int h, int w, int ph, int pw, int strideH, int strideW,
                             int[] dy, int[] dx, KernelThreads threads) {
@@ -123,7 +112,7 @@ final class ConvGather {
             table = new Table(columns, entries);
             if (columns.length <= CACHED_TABLE_MAX) tables.put(key, table);
         }
-        return new ConvGather(source, top, left, hp, wp, (int) image, (int) cols, (int) taps, table);
+        return new ConvGather(source, (int) cols, (int) taps, table);
     }
 
     private static List<Integer> list(int[] a) {

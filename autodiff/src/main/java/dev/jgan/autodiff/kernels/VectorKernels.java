@@ -313,12 +313,13 @@ public final class VectorKernels extends ScalarKernels {
                                 else kernelRuns(nRuns, runs, runsInPlace, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, column0 + i * out.ld, out.ld, accumulate);
                                 continue;
                             }
+                            // A last panel of four rows, straight into C.
                             if (rows == 4 && cols == nr && contiguous && nRuns < 0) {
                                 kernel4(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, column0 + i * out.ld, out.ld, accumulate);
                                 continue;
                             }
-                            // Edge tile, or one that spans segments: the same kernel into a scratch tile, then the
-                            // valid part is added or stored, by runs of columns that are contiguous in C.
+                            // Edge tile, or one that spans segments: the kernel (of four rows for at most four) into a
+                            // scratch tile, then the valid part is added or stored, by runs of columns contiguous in C.
                             float[] tile = scratch.tile(MR * NR);
                             if (nRuns < 0 && rows <= 4) kernel4(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
                             else if (nRuns < 0) kernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);

@@ -12,18 +12,9 @@ mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd); JAR=$(cd "$(dirname "$JAR")" && pwd)/$
 date -u +%FT%TZ > "$OUT/start"
 (cd "$REF" && OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$PY" torch_reference.py 1 conv sn dcgan gauss > "$OUT/torch1.txt" 2>&1)
 (cd "$REF" && OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=1 "$PY" torch_reference.py 2 conv dcgan > "$OUT/torch2.txt" 2>&1)
+HERE=$(cd "$(dirname "$0")" && pwd)
 for t in 1 2; do
-OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t "$PY" - > "$OUT/numpy$t.txt" 2>&1 <<'PY'
-import numpy as np, time
-for (m, k, n) in [(1024, 1024, 1024), (64, 784, 1024), (6272, 576, 64), (4096, 128, 128)]:
-    a = np.random.rand(m, k).astype(np.float32); b = np.random.rand(k, n).astype(np.float32)
-    for _ in range(3): a @ b
-    ts = []
-    for _ in range(30):
-        t0 = time.perf_counter(); a @ b; ts.append(time.perf_counter() - t0)
-    ts.sort(); med = ts[15]
-    print(f"{m}x{k}@{k}x{n} median {med*1e3:.3f} ms {2*m*n*k/med/1e9:.1f} GFLOP/s")
-PY
+  OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t "$PY" "$HERE/numpy_gemm.py" > "$OUT/numpy$t.txt" 2>&1
 done
 for J in "$J17" "$J25"; do
   V=$("$J" -version 2>&1 | head -1 | sed 's/.*"\(.*\)".*/\1/' | cut -d. -f1)

@@ -41,9 +41,7 @@ final class Col2Im {
     /** A zeroed accumulator for the input of g, in the calling thread's buffer. */
     static Col2Im zeroed(ConvGeometry g, KernelThreads threads) {
         StridePhases layout = new StridePhases(g);
-        float[][] holder = BUFFER.get();
-        if (holder[0].length < layout.size) holder[0] = new float[(int) layout.size];
-        float[] acc = holder[0];
+        float[] acc = layout.buffer(BUFFER);
         threads.parallelFor(g.n(), i -> Arrays.fill(acc, i * layout.image, (i + 1) * layout.image, 0f));
         return new Col2Im(g, layout, acc);
     }

@@ -7,8 +7,8 @@ import jdk.incubator.vector.FloatVector;
 /**
  * An explicit im2col matrix [channels * taps, images * oh * ow] in NCHW, written by runs from the input laid out
  * in {@link StridePhases}: each (channel, tap, image, output row) is one contiguous run of a sub-plane, copied by
- * whole vectors. For a patch of a few channels the GEMM then reads it in place, where packing its panels through
- * {@link ConvGather} took one vector gather per 16 elements (27% of the DCGAN's one-channel forward).
+ * whole vectors. For a patch of a few channels the GEMM then packs its panels by vector copies, where packing
+ * them through {@link ConvGather} took one vector gather per 16 elements (27% of the DCGAN's one-channel forward).
  *
  * <p>A run's last vector may write past the run, into the next run of the same row (written after it) or into
  * the row's vector of slack: rows are {@link #ld} = columns + L apart, and each row is written by one thread.
@@ -33,9 +33,7 @@ final class Im2Col {
     /** x [n, c, h, w] in stride phases with a zero border, in the calling thread's buffer. */
     static Im2Col of(ConvGeometry g, float[] x, KernelThreads threads) {
         StridePhases layout = new StridePhases(g);
-        float[][] holder = BUFFER.get();
-        if (holder[0].length < layout.size) holder[0] = new float[(int) layout.size];
-        float[] phases = holder[0];
+        float[] phases = layout.buffer(BUFFER);
         threads.parallelFor(g.n(), i -> {
             Arrays.fill(phases, i * layout.image, (i + 1) * layout.image, 0f);
             for (int c = 0; c < g.c(); c++) layout.transfer(x, phases, i * g.c() + c, true);

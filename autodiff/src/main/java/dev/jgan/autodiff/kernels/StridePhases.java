@@ -53,6 +53,13 @@ final class StridePhases {
                 tapOffsets[ty * g.kw() + tx] = offset(top + ty * g.dilH() - g.padH(), left + tx * g.dilW() - g.padW());
     }
 
+    /** A buffer of at least {@link #size} floats from {@code perThread}, grown there when too small. */
+    float[] buffer(ThreadLocal<float[][]> perThread) {
+        float[][] holder = perThread.get();
+        if (holder[0].length < size) holder[0] = new float[(int) size];
+        return holder[0];
+    }
+
     /** Where padded pixel (y, x) is, relative to its channel. */
     private int offset(int y, int x) {
         return (y % strideH * strideW + x % strideW) * phasePlane + y / strideH * phaseWidth + x / strideW;

@@ -48,9 +48,8 @@ final class BatchedConv {
         return a.length >= size ? a : new float[(int) size];
     }
 
-    /** Images per chunk so that the im2col matrix stays below {@link #maxCol}. */
-    private int chunk(ConvGeometry g) {
-        long perImage = (long) g.patch() * g.oh() * g.ow();
+    /** Images per chunk so that an im2col matrix of {@code perImage} floats per image stays below {@link #maxCol}. */
+    private int chunk(ConvGeometry g, long perImage) {
         return (int) Math.max(1, Math.min(g.n(), maxCol / Math.max(1, perImage)));
     }
 
@@ -88,7 +87,7 @@ final class BatchedConv {
     private void forwardExplicit(ConvGeometry g, float[] x, float[] w, float[] out) {
         int s = g.oh() * g.ow(), patch = g.patch(), kg = g.kPerGroup(), taps = g.kh() * g.kw();
         Im2Col im2col = Im2Col.of(g, x, threads);
-        int chunk = (int) Math.max(1, Math.min(g.n(), maxCol / Math.max(1, (long) g.c() * taps * s)));
+        int chunk = chunk(g, (long) g.c() * taps * s);
         Scratch scratch = SCRATCH.get();
         for (int n0 = 0; n0 < g.n(); n0 += chunk) {
             int nb = Math.min(chunk, g.n() - n0), cols = nb * s, ld = im2col.ld(nb);
@@ -109,7 +108,7 @@ final class BatchedConv {
      * then col2im.
      */
     void inputGrad(ConvGeometry g, float[] gy, float[] w, float[] dx) {
-        int s = g.oh() * g.ow(), patch = g.patch(), kg = g.kPerGroup(), chunk = chunk(g), taps = g.kh() * g.kw();
+        int s = g.oh() * g.ow(), patch = g.patch(), kg = g.kPerGroup(), chunk = chunk(g, (long) patch * s), taps = g.kh() * g.kw();
         Scratch scratch = SCRATCH.get();
         Col2Im acc = Col2Im.zeroed(g, threads);
         for (int n0 = 0; n0 < g.n(); n0 += chunk) {

@@ -531,8 +531,8 @@ public final class VectorKernels extends ScalarKernels {
 
     /** One row of a B panel by vector gathers: {@code dst[d + jj] = source[base + index[t + jj]]} for jj in [0, NR). */
     static void gatherPanelRow(float[] source, int base, int[] index, int t, float[] dst, int d) {
-        FloatVector.fromArray(SPECIES, source, base, index, t).intoArray(dst, d);
-        FloatVector.fromArray(SPECIES, source, base, index, t + L).intoArray(dst, d + L);
+        gatherVector(source, base, index, t, dst, d);
+        gatherVector(source, base, index, t + L, dst, d + L);
     }
 
     /** {@code dst[d + jj] = source[base + index[t + jj]]} for jj in [0, L): one vector gather. */

@@ -66,7 +66,7 @@ public final class GradientPenalty {
 
     /** The penalty at interpolates with factors drawn from {@code rng} by {@link #drawAlpha} (N draws). */
     public Result compute(Function<Tensor, Tensor> critic, Tensor real, Tensor fake, Rng rng) {
-        requireBatches(real, fake);
+        requireBatches(real, fake); // before drawing: a refused call leaves rng untouched
         return compute(critic, real, fake, drawAlpha(rng, real.size(0), real.dim()));
     }
 

@@ -5,9 +5,9 @@ import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
 
 /**
- * EBGAN's pull-away term (Zhao, Mathieu &amp; LeCun 2016, "Energy-based Generative Adversarial Network"),
- * a "repelling regularizer" added to the generator's loss: over the discriminator's encoder codes S of
- * a generated batch of N samples,
+ * EBGAN's pull-away term (Zhao, Mathieu &amp; LeCun 2016, "Energy-based Generative Adversarial Network",
+ * section 2.4), a "repelling regularizer" added to the generator's loss: over the discriminator's encoder
+ * codes S of a generated batch of N samples,
  * <pre>
  *   PT(S) = 1 / (N (N - 1)) * sum_{i != j} ( S_i . S_j / (|S_i| |S_j|) )^2
  * </pre>
@@ -16,7 +16,7 @@ import dev.jgan.autodiff.Tensor;
  * may be [N, D] or [N, C, H, W]. An instance carries the weight w_PT the scheme applies to the term.
  */
 public final class PullAway {
-    /** The paper's weight of the term in G's loss. */
+    /** The default weight w_PT of the term in G's loss. */
     public static final float DEFAULT_WEIGHT = 0.1f;
 
     private final float weight;

@@ -47,11 +47,11 @@ public final class SampleGridFigure {
     /** The default side of one panel, in pixels. */
     public static final int DEFAULT_PANEL = 220;
 
-    static final Color BACKGROUND = Color.WHITE;
-    static final Color SAMPLE = new Color(31, 90, 200, 150);
-    static final Color MODE = new Color(210, 30, 30);
-    static final Color DISC = new Color(210, 30, 30, 60);
     static final Color REAL = new Color(175, 175, 175);
+    private static final Color BACKGROUND = Color.WHITE;
+    private static final Color SAMPLE = new Color(31, 90, 200, 150);
+    private static final Color MODE = new Color(210, 30, 30);
+    private static final Color DISC = new Color(210, 30, 30, 60);
     private static final Color FRAME = new Color(90, 90, 90);
     private static final Color GRID = new Color(236, 236, 236);
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 16);

@@ -6,6 +6,9 @@ import dev.jgan.autodiff.GradMode;
 import dev.jgan.autodiff.Rng;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.gan.loss.AdversarialLoss;
+import dev.jgan.gan.loss.EnergyMarginLoss;
+import dev.jgan.gan.nets.AutoencoderDiscriminator;
+import dev.jgan.gan.regularize.PullAway;
 import dev.jgan.gan.regularize.GradientPenalty;
 import dev.jgan.gan.schedule.Schedule;
 import dev.jgan.gan.train.BatchSource;
@@ -142,6 +145,39 @@ class SchemeAlgorithmTest {
         assertSameParameters(a.d(), b.d());
         assertThat(r.extra("gradient_penalty")).isEqualTo(penalty);
         assertThat(r.extras()).containsKeys("wasserstein_estimate", "critic_grad_norm");
+    }
+
+    @Test
+    void ebganIsSectionTwoOfZhaoEtAl() {
+        Rng ra = new Rng(12), rb = new Rng(12);
+        Module ga = Nets.of(5).g(), gb = Nets.of(5).g();
+        AutoencoderDiscriminator da = AutoencoderDiscriminator.mlp(2, 8, 4, ra), db = AutoencoderDiscriminator.mlp(2, 8, 4, rb);
+        Ebgan scheme = Ebgan.builder(ga, da, Latent.normal(new Rng(7), NOISE), 0.5f).build();
+        BatchSource data = data(new Rng(9));
+        StepResult r = null;
+        for (int i = 0; i < 3; i++) r = scheme.step(data);
+
+        EnergyMarginLoss loss = new EnergyMarginLoss(0.5f);
+        Adam og = new Adam(gb.parameters(), 2e-4f, 0.5f, 0.999f), od = new Adam(db.parameters(), 2e-4f, 0.5f, 0.999f);
+        Rng zs = new Rng(7), xs = new Rng(9);
+        float pt = Float.NaN;
+        for (int i = 0; i < 3; i++) {
+            Tensor x = Tensor.randn(xs, BATCH, 2).add(1.5f), z = Tensor.randn(zs, BATCH, NOISE);
+            Tensor fake = gb.forward(z);
+            od.zeroGrad();
+            loss.discriminator(EnergyMarginLoss.energy(x, db.forward(x)), EnergyMarginLoss.energy(fake.detach(), db.forward(fake.detach()))).backward();
+            od.step();
+            og.zeroGrad();
+            Tensor codes = db.encode(fake);
+            Tensor ptTerm = PullAway.term(codes).mul(0.1f);
+            pt = ptTerm.item();
+            loss.generator(EnergyMarginLoss.energy(fake, db.decode(codes))).add(ptTerm).backward();
+            og.step();
+        }
+        assertSameParameters(ga, gb);
+        assertSameParameters(da, db);
+        assertThat(r.extra("pull_away")).isEqualTo(pt);
+        assertThat(r.extras()).containsKeys("energy_real", "energy_fake");
     }
 
     /** The adversarial loss is pluggable: the least-squares GAN is the standard scheme with another loss. */

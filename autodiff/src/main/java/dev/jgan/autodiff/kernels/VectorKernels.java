@@ -56,13 +56,8 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     private static VectorSpecies<Float> chooseSpecies() {
-        String bits = System.getProperty("jgan.simd.bits");
-        if (bits == null || bits.isBlank()) return FloatVector.SPECIES_PREFERRED;
-        try {
-            return VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits.trim())));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("jgan.simd.bits must be 64, 128, 256 or 512, got '" + bits + "'", e);
-        }
+        int bits = KernelSettings.current().simdBits();
+        return bits == 0 ? FloatVector.SPECIES_PREFERRED : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
 
     /** The factory {@link KernelProvider} finds by name. */

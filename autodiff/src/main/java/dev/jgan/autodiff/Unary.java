@@ -66,8 +66,10 @@ final class Unary {
     }
 
     static Tensor relu(Tensor x) {
-        // NOTE: the mask is x > 0, so the gradient at exactly 0 is 0 (as torch).
-        return op("relu", UnaryOp.RELU, 0, 0, x, (g, y) -> g.mul(x.gt(0f)));
+        // NOTE: as torch's threshold_backward: dx = g except where x <= 0, so the gradient at exactly 0 (either sign)
+        // is 0 and at NaN it is g; a select rather than a product, so a NaN in g does not reach dx where x < 0.
+        return op("relu", UnaryOp.RELU, 0, 0, x,
+                (g, y) -> Tensor.where(mask(x, UnaryOp.IN_RANGE, Float.NEGATIVE_INFINITY, 0f), Tensor.scalar(0f), g));
     }
 
     static Tensor leakyRelu(Tensor x, float slope) {

@@ -854,10 +854,10 @@ public final class VectorKernels extends ScalarKernels {
                 }
                 break;
             case RELU:
-                // NOTE: x > 0 ? x : 0 maps NaN to 0 in the scalar kernel; max(NaN, 0) is NaN, so blend on a compare instead.
+                // x < 0 ? 0 : x as the scalar kernel: NaN and -0 pass through (max(x, 0) would turn -0 into +0).
                 for (; i <= end; i += L) {
                     FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
-                    v.blend(0f, v.compare(VectorOperators.GT, 0f).not()).intoArray(out, outOff + i);
+                    v.blend(0f, v.compare(VectorOperators.LT, 0f)).intoArray(out, outOff + i);
                 }
                 break;
             case LEAKY_RELU:
@@ -879,6 +879,15 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector zero = FloatVector.zero(sp);
                 for (; i <= end; i += L)
                     zero.blend(1f, FloatVector.fromArray(sp, x, xOff + i).compare(VectorOperators.GT, p)).intoArray(out, outOff + i);
+                break;
+            }
+            case IN_RANGE: {
+                // The mask of relu's and clamp's gradients.
+                FloatVector zero = FloatVector.zero(sp);
+                for (; i <= end; i += L) {
+                    FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
+                    zero.blend(1f, v.compare(VectorOperators.GE, p).and(v.compare(VectorOperators.LE, q))).intoArray(out, outOff + i);
+                }
                 break;
             }
             case EXP:

@@ -5,7 +5,7 @@ import static dev.jgan.autodiff.Graph.K;
 import dev.jgan.autodiff.kernels.UnaryOp;
 
 /**
- * Elementwise unary ops and activations. Non-smooth ops multiply by a mask that never requires grad;
+ * Elementwise unary ops and activations. Non-smooth ops multiply by (or select with) a mask that never requires grad;
  * gradients that depend on the output reuse it (which is differentiable, so higher orders stay right).
  */
 final class Unary {

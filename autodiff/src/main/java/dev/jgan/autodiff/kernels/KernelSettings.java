@@ -7,8 +7,8 @@ import java.util.function.UnaryOperator;
 /**
  * The kernel layer's system properties, read and checked in one place before {@link KernelProvider} chooses an
  * implementation. A bad value throws an {@link IllegalArgumentException} naming the property, the value and the
- * allowed values; it used to surface inside the Vector API's loading, which reported "the Vector API could not be
- * loaded" and fell back to the scalar kernels. A property that is unset or blank takes its default.
+ * allowed values, so that it is never taken for the Vector API failing to load (which falls back to the scalar
+ * kernels with a warning). A property that is unset or blank takes its default.
  *
  * @param simd     {@code jgan.simd}: {@code auto} (default), {@code on} or {@code off}
  * @param simdBits {@code jgan.simd.bits}: the vector width to use, 64, 128, 256 or 512; 0 (default) for the CPU's preferred

@@ -39,7 +39,6 @@ public final class KernelThreads {
         static final KernelThreads INSTANCE = new KernelThreads(KernelSettings.current().threads());
     }
 
-
     /** The number of threads kernels use, the caller included. */
     public int threads() {
         return threads;

@@ -20,6 +20,23 @@ public final class Rng {
         this.gen = gen;
     }
 
+    /**
+     * Reseeds the process-wide default generator, as {@code torch.manual_seed}: afterwards it draws exactly what
+     * {@code new Rng(seed)} draws. Layer constructors without an Rng argument draw from it, so their values depend
+     * on every earlier draw in the process; prefer explicit generators for reproducible runs.
+     */
+    public static void manualSeed(long seed) {
+        DefaultRng.manualSeed(seed);
+    }
+
+    /**
+     * The process-wide default generator (seeded with PyTorch's default seed until {@link #manualSeed} is called).
+     * Like every Rng it is not thread-safe: draw from it on one thread, e.g. while building a model.
+     */
+    public static Rng defaultGenerator() {
+        return DefaultRng.get();
+    }
+
     /** An independent stream derived from this one (advances this generator). */
     public Rng split() {
         return new Rng(((RandomGenerator.SplittableGenerator) gen).split());

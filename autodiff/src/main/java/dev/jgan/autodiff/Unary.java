@@ -65,6 +65,14 @@ final class Unary {
         return op("sigmoid", UnaryOp.SIGMOID, 0, 0, x, (g, y) -> g.mul(y).mul(y.neg().add(1f))); // dx = g y (1 - y)
     }
 
+    static Tensor sin(Tensor x) {
+        return op("sin", UnaryOp.SIN, 0, 0, x, (g, y) -> g.mul(x.cos())); // dx = g cos x
+    }
+
+    static Tensor cos(Tensor x) {
+        return op("cos", UnaryOp.COS, 0, 0, x, (g, y) -> g.mul(x.sin()).neg()); // dx = -g sin x
+    }
+
     static Tensor relu(Tensor x) {
         // NOTE: the mask is x > 0, so the gradient at exactly 0 is 0 (as torch).
         return op("relu", UnaryOp.RELU, 0, 0, x, (g, y) -> g.mul(x.gt(0f)));
@@ -92,6 +100,11 @@ final class Unary {
 
     static Tensor addScalar(Tensor x, float s) {
         return op("addScalar", UnaryOp.ADD_SCALAR, s, 0, x, (g, y) -> g);
+    }
+
+    /** s - x, as {@code torch.rsub(x, s)}: -x + s rounds exactly as s - x does, so two recorded ops suffice. */
+    static Tensor rsubScalar(Tensor x, float s) {
+        return addScalar(neg(x), s);
     }
 
     static Tensor mulScalar(Tensor x, float s) {

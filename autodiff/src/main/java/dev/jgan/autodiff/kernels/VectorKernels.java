@@ -900,7 +900,7 @@ public final class VectorKernels extends ScalarKernels {
                 break;
             }
             default:
-                break;
+                break; // the rest (SIN and COS among them, for bitwise determinism) run the scalar loop below
         }
         for (; i < n; i++) out[outOff + i] = apply(op, p, q, x[xOff + i]);
     }

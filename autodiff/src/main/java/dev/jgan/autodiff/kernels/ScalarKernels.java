@@ -56,7 +56,7 @@ public class ScalarKernels implements Kernels {
             case TANH: return FloatMath.tanh(v);
             case SIGMOID: return FloatMath.sigmoid(v);
             case SIGN: return Math.signum(v);
-            case RELU: return v > 0 ? v : 0f;
+            case RELU: return v < 0 ? 0f : v;   // NaN and -0 pass through, as in torch.relu
             case LEAKY_RELU: return v > 0 ? v : p * v;
             case ELU: return v > 0 ? v : (float) (p * Math.expm1(v));
             case SOFTPLUS: return (float) (Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));

@@ -58,13 +58,8 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     private static VectorSpecies<Float> chooseSpecies() {
-        String bits = System.getProperty("jgan.simd.bits");
-        if (bits == null || bits.isBlank()) return FloatVector.SPECIES_PREFERRED;
-        try {
-            return VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits.trim())));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("jgan.simd.bits must be 64, 128, 256 or 512, got '" + bits + "'", e);
-        }
+        int bits = KernelSettings.current().simdBits();
+        return bits == 0 ? FloatVector.SPECIES_PREFERRED : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
 
     /** The factory {@link KernelProvider} finds by name. */
@@ -861,10 +856,10 @@ public final class VectorKernels extends ScalarKernels {
                 }
                 break;
             case RELU:
-                // NOTE: x > 0 ? x : 0 maps NaN to 0 in the scalar kernel; max(NaN, 0) is NaN, so blend on a compare instead.
+                // x < 0 ? 0 : x as the scalar kernel: NaN and -0 pass through (max(x, 0) would turn -0 into +0).
                 for (; i <= end; i += L) {
                     FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
-                    v.blend(0f, v.compare(VectorOperators.GT, 0f).not()).intoArray(out, outOff + i);
+                    v.blend(0f, v.compare(VectorOperators.LT, 0f)).intoArray(out, outOff + i);
                 }
                 break;
             case LEAKY_RELU:
@@ -886,6 +881,15 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector zero = FloatVector.zero(sp);
                 for (; i <= end; i += L)
                     zero.blend(1f, FloatVector.fromArray(sp, x, xOff + i).compare(VectorOperators.GT, p)).intoArray(out, outOff + i);
+                break;
+            }
+            case IN_RANGE: {
+                // The mask of relu's and clamp's gradients.
+                FloatVector zero = FloatVector.zero(sp);
+                for (; i <= end; i += L) {
+                    FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
+                    zero.blend(1f, v.compare(VectorOperators.GE, p).and(v.compare(VectorOperators.LE, q))).intoArray(out, outOff + i);
+                }
                 break;
             }
             case EXP:

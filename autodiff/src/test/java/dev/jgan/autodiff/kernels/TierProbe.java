@@ -85,7 +85,7 @@ public final class TierProbe {
             ConvGeometry g = new ConvGeometry(s[0], s[1], s[2], s[2], s[3], s[4], s[4], s[5], s[5], pad, pad, 1, 1, 1, side, side);
             float[] in = moderate(5, g.n() * g.c() * g.h() * g.w()), w = moderate(6, g.k() * g.patch());
             float[] gy = moderate(7, g.n() * g.k() * g.oh() * g.ow());
-            probes.add(new Probe("conv" + Arrays.toString(s).replace(" ", ""), () -> { // no spaces: the test splits lines on them
+            probes.add(new Probe("conv" + Arrays.toString(s).replace(" ", ""), () -> {
                 float[] out = new float[gy.length], dx = new float[in.length], dw = new float[w.length];
                 k.conv2d(g, in, w, out);
                 k.conv2dInputGrad(g, gy, w, dx);

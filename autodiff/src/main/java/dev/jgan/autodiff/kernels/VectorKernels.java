@@ -898,7 +898,7 @@ public final class VectorKernels extends ScalarKernels {
                 i = expFamily(op, x, xOff, out, outOff, n);
                 break;
             default:
-                break;
+                break; // the rest (SIN and COS among them, for bitwise determinism) run the scalar loop below
         }
         for (; i < n; i++) out[outOff + i] = apply(op, p, q, x[xOff + i]);
     }

@@ -218,6 +218,14 @@ final class SafeTensorsHeader {
         return DTYPES[dtypes[i]];
     }
 
+    int rank(int i) {
+        return dimStart[i + 1] - dimStart[i];
+    }
+
+    int dim(int i, int k) {
+        return dims[dimStart[i] + k];
+    }
+
     int[] shape(int i) {
         return Arrays.copyOfRange(dims, dimStart[i], dimStart[i + 1]);
     }

@@ -78,26 +78,32 @@ public final class SafeTensorsReader {
             throw in.error(at < dataSize ? dataStart + at : h.offsetsAt(order[order.length - 1]),
                     "tensors cover " + at + " bytes of data but the file holds " + dataSize + (at < dataSize ? " (trailing bytes)" : " (truncated file)"));
 
+        for (int i : order) checkConvertible(h, i, in);
         Map<String, SafeTensorsFile.Entry> entries = new LinkedHashMap<>(order.length * 4 / 3 + 1);
-        for (int i : order) entries.put(h.name(i), load(src, dataStart, h, i, in));
+        for (int i : order) entries.put(h.name(i), load(src, dataStart, h, i));
         return new SafeTensorsFile(h.metadata(), entries);
     }
 
-    /** Converts tensor i's bytes (range already validated) to float32, a window at a time, straight into the tensor. */
-    private static SafeTensorsFile.Entry load(ByteSource src, long dataStart, SafeTensorsHeader h, int i, JsonScanner in) throws IOException {
+    /** Refuses a valid tensor that jgan cannot hold as float32. */
+    private static void checkConvertible(SafeTensorsHeader h, int i, JsonScanner in) throws SafeTensorsFormatException {
         FileDType dtype = h.dtype(i);
         if (dtype == FileDType.F8_E4M3 || dtype == FileDType.F8_E5M2)
             throw in.error(h.dtypeAt(i), "tensor '" + shorten(h.name(i)) + "' has dtype " + dtype + ", which jgan does not convert");
-        int[] shape = h.shape(i);
-        // NOTE: checked dimension by dimension as Shape.numel counts, so that [65536, 65536, 0] (no elements) is
+        // NOTE: counted dimension by dimension as Shape.numel counts, so that [65536, 65536, 0] (no elements) is
         // refused here and not by an IllegalArgumentException from Tensor.
         long count = 1;
-        for (int d : shape) {
-            count *= d;
+        for (int k = 0; k < h.rank(i); k++) {
+            count *= h.dim(i, k);
             if (count > MAX_ELEMENTS)
                 throw in.error(h.shapeAt(i), "tensor '" + shorten(h.name(i)) + "' of shape " + h.shapeText(i)
                         + " is larger than a jgan tensor can be (the product of its leading dimensions passes " + MAX_ELEMENTS + ")");
         }
+    }
+
+    /** Converts tensor i's bytes (range and size already validated) to float32, a window at a time, straight into the tensor. */
+    private static SafeTensorsFile.Entry load(ByteSource src, long dataStart, SafeTensorsHeader h, int i) throws IOException {
+        FileDType dtype = h.dtype(i);
+        int[] shape = h.shape(i);
         Tensor t = Tensor.zeros(shape);
         float[] out = t.buffer();
         int size = dtype.size();

@@ -30,7 +30,7 @@ final class JsonScanner {
     private byte[] text = new byte[64];
     private int textLength;
     /** The start of the last number read, for messages. */
-    private final StringBuilder literal = new StringBuilder();
+    private final StringBuilder numberText = new StringBuilder();
 
     /** Scans the bytes [start, end) of src. */
     JsonScanner(ByteSource src, long start, long end, String origin) {
@@ -214,7 +214,7 @@ final class JsonScanner {
     long integer() throws IOException {
         skipWhitespace();
         long at = offset();
-        literal.setLength(0);
+        numberText.setLength(0);
         boolean negative = false, integral = true, overflow = false;
         long value = 0;
         if (peekByte() == '-') {
@@ -253,13 +253,13 @@ final class JsonScanner {
     }
 
     private void note(int b) {
-        if (literal.length() < SHOWN) literal.append((char) b);
-        else if (literal.length() == SHOWN) literal.append("...");
+        if (numberText.length() < SHOWN) numberText.append((char) b);
+        else if (numberText.length() == SHOWN) numberText.append("...");
     }
 
     /** The last number read, as written (shortened). */
     String lastNumber() {
-        return literal.toString();
+        return numberText.toString();
     }
 
     // ---------------------------------------------------------------- strings

@@ -29,7 +29,7 @@ class SafeTensorsAllocationTest {
         com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         long least = Long.MAX_VALUE;
-        for (int run = 0; run < 8; run++) {
+        for (int run = 0; run < 5; run++) {
             long before = bean.getThreadAllocatedBytes(thread);
             read.run();
             least = Math.min(least, bean.getThreadAllocatedBytes(thread) - before);

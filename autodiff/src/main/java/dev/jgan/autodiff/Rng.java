@@ -1,44 +1,119 @@
 package dev.jgan.autodiff;
 
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
-import java.util.random.RandomGeneratorFactory;
 
 /**
- * An explicit, seeded random generator (L64X128MixRandom), the only source of randomness in jgan.
- * Its sequences, Gaussian ones included, are the same on JDK 17 and 25. {@link #split()} derives an
- * independent child stream, so consumers never share one and results do not depend on scheduling.
+ * An explicit, seeded random generator, the only source of randomness in jgan: the L64X128MixRandom
+ * algorithm of {@code java.util.random} (an LXM generator: a 64-bit LCG plus a xoroshiro128 generator,
+ * combined by Doug Lea's mixing function), written out here so that its state can be read and restored,
+ * which the JDK's class does not allow and a resumed training run needs.
+ *
+ * <p>It produces exactly the sequences of {@code RandomGeneratorFactory.of("L64X128MixRandom").create(seed)},
+ * splits included, on every JDK from 17 (a test compares them): {@link #nextLong()} and the seeding and
+ * splitting rules are the algorithm's; {@code nextFloat}, {@code nextInt(bound)} and {@code nextGaussian}
+ * are {@link RandomGenerator}'s own default methods on top of it, as they are for the JDK's class.
+ * {@link #split()} derives an independent child stream, so consumers never share one and results do not
+ * depend on scheduling. Not thread-safe.
  */
 public final class Rng {
-    private static final RandomGeneratorFactory<RandomGenerator> FACTORY = RandomGeneratorFactory.of("L64X128MixRandom");
-    private final RandomGenerator gen;
+    private static final long LCG_MULTIPLIER = 0xd1342543de82ef95L;
+    private static final long GOLDEN_RATIO_64 = 0x9e3779b97f4a7c15L;
+    private static final long SILVER_RATIO_64 = 0x6A09E667F3BCC909L;
+
+    /** The number of longs in {@link #state()}. */
+    public static final int STATE_LONGS = 4;
+
+    // Invariant: a is odd (the LCG's addend); x0 and x1 are not both zero (xoroshiro's state).
+    private long a, s, x0, x1;
+    /** The JDK's distribution algorithms (floats, bounded ints, the Gaussian ziggurat) over this generator's longs. */
+    private final RandomGenerator view = this::nextLong;
 
     public Rng(long seed) {
-        this.gen = FACTORY.create(seed);
+        // The seeding rule of L64X128MixRandom(long): the seed, xored with an irregular constant so that small
+        // seeds are not "pedestrian", hashed once for the LCG addend and twice (SplitMix-style) for xoroshiro.
+        long z = seed ^ SILVER_RATIO_64;
+        init(mixMurmur64(z), 1, mixStafford13(z), mixStafford13(z + GOLDEN_RATIO_64));
     }
 
-    private Rng(RandomGenerator gen) {
-        this.gen = gen;
+    private Rng(long a, long s, long x0, long x1) {
+        init(a, s, x0, x1);
     }
 
-    /** An independent stream derived from this one (advances this generator). */
+    private void init(long a, long s, long x0, long x1) {
+        this.a = a | 1;
+        this.s = s;
+        this.x0 = x0;
+        this.x1 = x1;
+        if ((x0 | x1) == 0) { // xoroshiro's one forbidden state: refill it from s, as the JDK does
+            this.x0 = mixStafford13(s + GOLDEN_RATIO_64);
+            this.x1 = mixStafford13(s + 2 * GOLDEN_RATIO_64);
+        }
+    }
+
+    /** A generator continuing exactly from a state returned by {@link #state()}. */
+    public static Rng fromState(long[] state) {
+        checkState(state);
+        return new Rng(state[0], state[1], state[2], state[3]);
+    }
+
+    /**
+     * The complete state, {@value #STATE_LONGS} longs (LCG addend and state, xoroshiro's two words): a generator
+     * restored from it draws exactly what this one would draw next.
+     */
+    public long[] state() {
+        return new long[] {a, s, x0, x1};
+    }
+
+    /** Continues from a state returned by {@link #state()} (of this or any generator). */
+    public void restore(long[] state) {
+        checkState(state);
+        init(state[0], state[1], state[2], state[3]);
+    }
+
+    private static void checkState(long[] state) {
+        if (state == null || state.length != STATE_LONGS)
+            throw new IllegalArgumentException("Rng: a state is " + STATE_LONGS + " longs, got " + (state == null ? "null" : Arrays.toString(state)));
+        if ((state[0] & 1) == 0 || (state[2] | state[3]) == 0)
+            throw new IllegalArgumentException("Rng: " + Arrays.toString(state) + " is not a state this generator can be in"
+                    + " (the first long must be odd, the last two not both zero)");
+    }
+
+    /** An independent stream derived from this one (advances this generator by four draws). */
     public Rng split() {
-        return new Rng(((RandomGenerator.SplittableGenerator) gen).split());
+        // L64X128MixRandom's split: a fresh "brine" value picks the child's LCG addend, then its LCG state and
+        // xoroshiro words are drawn from this generator, in that order.
+        long brine = nextLong();
+        long cs = nextLong(), c0 = nextLong(), c1 = nextLong();
+        return new Rng(brine << 1, cs, c0, c1);
     }
 
-    public float nextFloat() {
-        return gen.nextFloat();
-    }
-
-    public float nextGaussian() {
-        return (float) gen.nextGaussian();
-    }
-
-    public int nextInt(int bound) {
-        return gen.nextInt(bound);
-    }
-
+    /** The next 64 random bits. */
     public long nextLong() {
-        return gen.nextLong();
+        long result = mixLea64(s + x0);
+        s = LCG_MULTIPLIER * s + a;
+        long q0 = x0, q1 = x1;
+        q1 ^= q0; // xoroshiro128 (v1.0) step
+        q0 = Long.rotateLeft(q0, 24) ^ q1 ^ (q1 << 16);
+        q1 = Long.rotateLeft(q1, 37);
+        x0 = q0;
+        x1 = q1;
+        return result;
+    }
+
+    /** Uniform on [0, 1), 24 random bits. */
+    public float nextFloat() {
+        return view.nextFloat();
+    }
+
+    /** Standard normal (the JDK's ziggurat), rounded to float. */
+    public float nextGaussian() {
+        return (float) view.nextGaussian();
+    }
+
+    /** Uniform on [0, bound). */
+    public int nextInt(int bound) {
+        return view.nextInt(bound);
     }
 
     /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
@@ -46,11 +121,31 @@ public final class Rng {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;
         for (int i = n - 1; i > 0; i--) {
-            int j = gen.nextInt(i + 1);
+            int j = nextInt(i + 1);
             int t = p[i];
             p[i] = p[j];
             p[j] = t;
         }
         return p;
+    }
+
+    // The mixing functions of the LXM family (public domain constants: MurmurHash3's finaliser, Stafford's
+    // variant 13 of it, and Doug Lea's mixer).
+    private static long mixMurmur64(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+
+    private static long mixStafford13(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    private static long mixLea64(long z) {
+        z = (z ^ (z >>> 32)) * 0xdaba0b6eb09322e3L;
+        z = (z ^ (z >>> 32)) * 0xdaba0b6eb09322e3L;
+        return z ^ (z >>> 32);
     }
 }

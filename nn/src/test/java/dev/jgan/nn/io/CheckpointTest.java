@@ -22,9 +22,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -129,6 +133,72 @@ class CheckpointTest {
         Files.write(q, file(header, floats(1)));
         assertThatThrownBy(() -> Checkpoint.load(new BatchNorm1d(1), q, false))
                 .hasMessageContaining("num_batches_tracked: file shape [] dtype F32, module shape [] dtype I64");
+    }
+
+    @Test
+    void sameStateGivesTheSameBytesWhateverTheMetadataOrder() throws IOException {
+        Sequential g = generator(new Rng(16));
+        Map<String, String> forward = new LinkedHashMap<>(), backward = new LinkedHashMap<>();
+        for (String k : List.of("alpha", "beta", "gamma", "step")) forward.put(k, k + "!");
+        for (String k : List.of("step", "gamma", "beta", "alpha")) backward.put(k, k + "!");
+        Path a = dir.resolve("a.safetensors"), b = dir.resolve("b.safetensors");
+        Checkpoint.save(g, a, forward);
+        Checkpoint.save(g, b, backward);
+        assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
+        String header = new String(Files.readAllBytes(a), 8, 120, StandardCharsets.UTF_8);
+        assertThat(header).startsWith("{\"__metadata__\":{\"alpha\":\"alpha!\",\"beta\":\"beta!\",\"format\":\"pt\",\"gamma\":\"gamma!\",\"step\":\"step!\"},");
+    }
+
+    /** The pid of a process that has ended. */
+    private static long deadPid() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        p.waitFor();
+        return p.pid();
+    }
+
+    @Test
+    void aSaveRemovesTheStaleTemporaryFilesOfItsTargetOnly() throws Exception {
+        Path target = dir.resolve("ckpt.safetensors");
+        long dead = deadPid(), alive = ProcessHandle.current().parent().orElseThrow().pid(), self = ProcessHandle.current().pid();
+        List<String> stale = List.of("." + "ckpt.safetensors." + dead + "-0.tmp",         // a killed save's
+                ".ckpt.safetensors." + self + "-999999.tmp");                               // this process's, not being written
+        List<String> kept = List.of(".ckpt.safetensors." + alive + "-3.tmp",               // a save in progress in another process
+                ".other.safetensors." + dead + "-0.tmp", ".ckpt.safetensors.tmp", ".ckpt.safetensors." + dead + ".tmp",
+                ".ckpt.safetensors." + dead + "-0.tmp.keep", "ckpt.safetensors." + dead + "-0.tmp", "ckpt.safetensors.bak");
+        for (String f : stale) Files.write(dir.resolve(f), new byte[10]);
+        for (String f : kept) Files.write(dir.resolve(f), new byte[10]);
+
+        Path[] seen = new Path[1];
+        Sequential g = generator(new Rng(17));
+        SafeTensorsWriter.write(target, g.stateDict(), g.stateDictDTypes(), Map.of(), tmp -> {
+            seen[0] = tmp;
+            return FileChannel.open(tmp, StandardOpenOption.WRITE);
+        });
+        assertThat(seen[0].getFileName().toString()).matches("\\.ckpt\\.safetensors\\." + self + "-[0-9]+\\.tmp")
+                .matches(TemporaryFiles.pattern(target).pattern());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrderElementsOf(
+                    Stream.concat(Stream.of("ckpt.safetensors"), kept.stream()).toList());
+        }
+        Checkpoint.load(generator(new Rng(18)), target, true);
+    }
+
+    @Test
+    void savingOverADirectoryNamesThePath() throws IOException {
+        Path target = Files.createDirectory(dir.resolve("ckpt.safetensors"));
+        assertThatThrownBy(() -> Checkpoint.save(generator(new Rng(19)), target)).isInstanceOf(IOException.class)
+                .hasMessage(target + ": cannot save a checkpoint here: it is a directory");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("ckpt.safetensors");
+        }
+    }
+
+    @Test
+    void savingIntoAMissingDirectoryNamesThePath() {
+        Path target = dir.resolve("missing").resolve("ckpt.safetensors");
+        assertThatThrownBy(() -> Checkpoint.save(generator(new Rng(20)), target)).isInstanceOf(NoSuchFileException.class)
+                .hasMessage(target + ": cannot save a checkpoint here: the directory " + dir.resolve("missing").toAbsolutePath() + " does not exist");
     }
 
     /** A channel that fails after {@code limit} bytes, as a full disk or a killed process would leave a write. */

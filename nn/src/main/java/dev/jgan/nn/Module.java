@@ -291,9 +291,10 @@ public abstract class Module {
     /**
      * {@link #loadStateDict(Map, boolean)} for values read from {@code source} (named in errors, e.g. a file),
      * where {@code storedDTypes} gives the element type each entry had there ("F32", "I64", ... as safetensors
-     * names them; entries it does not name count as the module's own type). A dtype that differs from
-     * {@link #stateDictDTypes()} fails like a shape mismatch. Every problem is reported in one message, one
-     * line per key: {@code key: <source> shape [..] dtype .., module shape [..] dtype ..}.
+     * names them; entries it does not name count as the module's own type). A dtype the entry's
+     * {@link #stateDictDTypes() own type} cannot load ({@link DType#canLoad}: F32 entries take F64, F16 and BF16
+     * values cast to float32, I64 entries only I64) fails like a shape mismatch. Every problem is reported in one
+     * message, one line per key: {@code key: <source> shape [..] dtype .., module shape [..] dtype ..}.
      */
     public final LoadResult loadStateDict(Map<String, Tensor> state, Map<String, String> storedDTypes, boolean strict, String source) {
         Map<String, Entry> byName = new LinkedHashMap<>();
@@ -308,7 +309,7 @@ public abstract class Module {
             }
             String want = mine.dtype().name(), got = storedDTypes.getOrDefault(e.getKey(), want);
             int[] shape = e.getValue().shape(), ownShape = mine.tensor().shape();
-            if (!Arrays.equals(shape, ownShape) || !got.equals(want))
+            if (!Arrays.equals(shape, ownShape) || !mine.dtype().canLoad(got))
                 mismatched.add(e.getKey() + ": " + source + " shape " + Shape.str(shape) + " dtype " + got + ", module shape " + Shape.str(ownShape) + " dtype " + want);
         }
         LoadResult result = new LoadResult(missing, unexpected);

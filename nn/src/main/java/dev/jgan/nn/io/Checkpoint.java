@@ -4,6 +4,7 @@ import dev.jgan.autodiff.Tensor;
 import dev.jgan.nn.DType;
 import dev.jgan.nn.LoadResult;
 import dev.jgan.nn.Module;
+import dev.jgan.nn.SpectralNorm;
 import dev.jgan.nn.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ public final class Checkpoint {
         save(module, path, Map.of());
     }
 
-    /** Saves with extra string metadata (e.g. the step number). */
+    /** Saves with extra string metadata (e.g. the step number); entries are written sorted by key. */
     public static void save(Module module, Path path, Map<String, String> metadata) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
@@ -34,16 +35,31 @@ public final class Checkpoint {
     /**
      * Loads a file into {@code module}. Every difference is collected first: with {@code strict}, missing and
      * unexpected names fail; shape and dtype mismatches always fail; the error lists them all and nothing is
-     * loaded. Returns the keys skipped by a non-strict load.
+     * loaded. Floating-point entries stored as F64, F16 or BF16 load cast to float32 ({@link DType#canLoad}).
+     * Spectral-norm state under PyTorch's parametrization names ({@code <layer>.parametrizations.weight.original},
+     * {@code ...weight.0._u}, {@code ...weight.0._v}) loads as the legacy {@code weight_orig}, {@code weight_u},
+     * {@code weight_v} ({@link SpectralNorm#parametrizationKeys}). Returns the keys skipped by a non-strict load.
      */
     public static LoadResult load(Module module, Path path, boolean strict) throws IOException {
         SafeTensorsFile file = SafeTensorsReader.read(path);
+        Map<String, String> aliases = SpectralNorm.parametrizationKeys(module);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, String> stored = new LinkedHashMap<>();
-        for (Map.Entry<String, SafeTensorsFile.Entry> e : file.entries().entrySet()) stored.put(e.getKey(), e.getValue().dtype().name());
+        Map<String, String> renamed = new LinkedHashMap<>(); // module key -> the file's key
+        for (Map.Entry<String, SafeTensorsFile.Entry> e : file.entries().entrySet()) {
+            String key = aliases.getOrDefault(e.getKey(), e.getKey());
+            if (tensors.containsKey(key))
+                throw new IllegalArgumentException("checkpoint " + path + ": '" + e.getKey() + "' and '" + renamed.getOrDefault(key, key)
+                        + "' are the same spectral-norm tensor under PyTorch's parametrization and legacy names; a file holds one form");
+            if (!key.equals(e.getKey())) renamed.put(key, e.getKey());
+            tensors.put(key, e.getValue().tensor());
+            stored.put(key, e.getValue().dtype().name());
+        }
         try {
-            return module.loadStateDict(file.tensors(), stored, strict, "file");
+            return module.loadStateDict(tensors, stored, strict, "file");
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("checkpoint " + path + ": " + e.getMessage(), e);
+            String note = renamed.isEmpty() ? "" : "\n  (read under jgan's names: " + renamed + ")";
+            throw new IllegalArgumentException("checkpoint " + path + ": " + e.getMessage() + note, e);
         }
     }
 

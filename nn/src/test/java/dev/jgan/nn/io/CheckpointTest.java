@@ -201,6 +201,75 @@ class CheckpointTest {
                 .hasMessage(target + ": cannot save a checkpoint here: the directory " + dir.resolve("missing").toAbsolutePath() + " does not exist");
     }
 
+    /** A BatchNorm1d(2) file as PyTorch writes one after {@code .half()}-style conversions: F16, BF16, F64 entries, I64 count. */
+    @Test
+    void halfBfloatAndDoubleEntriesLoadCastToFloat() throws IOException {
+        String header = "{\"num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]},"
+                + "\"running_mean\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[8,24]},"
+                + "\"running_var\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[24,32]},"
+                + "\"weight\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[32,36]},"
+                + "\"bias\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[36,40]}}";
+        ByteBuffer data = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN).putLong(5).putDouble(0.1).putDouble(-1e-50)
+                .putFloat(2f).putFloat(3f)
+                .putShort((short) 0x3E00).putShort((short) 0xC000)   // F16 1.5, -2
+                .putShort((short) 0x3F00).putShort((short) 0x4040);  // BF16 0.5, 3
+        Path p = dir.resolve("bn.safetensors");
+        Files.write(p, file(header, data.array()));
+        BatchNorm1d bn = new BatchNorm1d(2);
+        assertThat(Checkpoint.load(bn, p, true).isClean()).isTrue();
+        assertThat(bn.parameter("weight").toArray()).containsExactly(1.5f, -2f);
+        assertThat(bn.parameter("bias").toArray()).containsExactly(0.5f, 3f);
+        assertThat(bn.buffer("running_mean").toArray()).containsExactly(0.1f, -0f); // rounded to nearest; -1e-50 underflows to -0
+        assertThat(bn.buffer("num_batches_tracked").item()).isEqualTo(5f);
+
+        // Integer types stay refused for float entries, and an int64 buffer takes only int64.
+        String ints = "{\"weight\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"num_batches_tracked\":{\"dtype\":\"F64\",\"shape\":[],\"data_offsets\":[8,16]}}";
+        Path q = dir.resolve("ints.safetensors");
+        Files.write(q, file(ints, new byte[16]));
+        assertThatThrownBy(() -> Checkpoint.load(new BatchNorm1d(2), q, false)).hasMessageContaining(q.toString())
+                .hasMessageContaining("weight: file shape [2] dtype I32, module shape [2] dtype F32")
+                .hasMessageContaining("num_batches_tracked: file shape [] dtype F64, module shape [] dtype I64");
+    }
+
+    /** Sequential(spectral_norm(Linear(3, 2))) saved by PyTorch with torch.nn.utils.parametrizations.spectral_norm. */
+    private Path parametrizedFile(String name, String extra, byte[] extraData) throws IOException {
+        String header = "{\"0.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"0.parametrizations.weight.original\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[8,32]},"
+                + "\"0.parametrizations.weight.0._u\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[32,40]},"
+                + "\"0.parametrizations.weight.0._v\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[40,52]}" + extra + "}";
+        ByteBuffer data = ByteBuffer.allocate(52 + extraData.length).order(ByteOrder.LITTLE_ENDIAN)
+                .put(floats(0.5f, -0.5f, 3, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0)).put(extraData);
+        Path p = dir.resolve(name);
+        Files.write(p, file(header, data.array()));
+        return p;
+    }
+
+    @Test
+    void pyTorchParametrizationNamesOfSpectralNormLoad() throws IOException {
+        Path p = parametrizedFile("param.safetensors", "", new byte[0]);
+        Sequential net = new Sequential(SpectralNorm.apply(new Linear(3, 2, new Rng(24)), new Rng(25)));
+        assertThat(SpectralNorm.parametrizationKeys(net)).containsExactly(Map.entry("0.parametrizations.weight.original", "0.weight_orig"),
+                Map.entry("0.parametrizations.weight.0._u", "0.weight_u"), Map.entry("0.parametrizations.weight.0._v", "0.weight_v"));
+        assertThat(Checkpoint.load(net, p, true).isClean()).isTrue();
+        Module layer = net.get(0);
+        assertThat(layer.parameter("weight_orig").toArray()).containsExactly(3, 0, 0, 0, 1, 0);
+        assertThat(layer.buffer("weight_u").toArray()).containsExactly(1, 0);
+        assertThat(layer.buffer("weight_v").toArray()).containsExactly(1, 0, 0);
+        // sigma = u^T W v = 3: in eval mode the output is (W / 3) x + b, as PyTorch's.
+        net.eval();
+        assertThat(net.forward(Tensor.ones(1, 3)).toArray()).containsExactly(1.5f, 1f / 3f - 0.5f);
+
+        // The same tensors under both names is an error, not a silent choice.
+        Path both = parametrizedFile("both.safetensors", ",\"0.weight_u\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[52,60]}", floats(0, 1));
+        assertThatThrownBy(() -> Checkpoint.load(net, both, false)).hasMessageContaining(both.toString())
+                .hasMessageContaining("'0.weight_u' and '0.parametrizations.weight.0._u' are the same spectral-norm tensor");
+        // A mismatch is reported under jgan's names with the file's names beside them.
+        Sequential wider = new Sequential(SpectralNorm.apply(new Linear(4, 2, new Rng(24)), new Rng(25)));
+        assertThatThrownBy(() -> Checkpoint.load(wider, p, true)).hasMessageContaining("0.weight_orig: file shape [2, 3] dtype F32, module shape [2, 4]")
+                .hasMessageContaining("read under jgan's names: {0.weight_orig=0.parametrizations.weight.original");
+    }
+
     /** A channel that fails after {@code limit} bytes, as a full disk or a killed process would leave a write. */
     private static final class FailingChannel implements WritableByteChannel {
         private final FileChannel inner;

@@ -7,8 +7,12 @@ import dev.jgan.nn.Module;
 import dev.jgan.nn.SpectralNorm;
 import dev.jgan.nn.optim.Optimizer;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,7 +45,10 @@ public final class Checkpoint {
      * {@code weight_v} ({@link SpectralNorm#parametrizationKeys}). Returns the keys skipped by a non-strict load.
      */
     public static LoadResult load(Module module, Path path, boolean strict) throws IOException {
-        SafeTensorsFile file = SafeTensorsReader.read(path);
+        SafeTensorsFile file = read(path);
+        if (kind(file) != Kind.MODULE)
+            throw new IllegalArgumentException("checkpoint " + path + " holds " + describe(file) + ", not a module's state dict (written by"
+                    + " Checkpoint.save(Module, Path)); expected the state of " + module.getClass().getSimpleName());
         Map<String, String> aliases = SpectralNorm.parametrizationKeys(module);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, String> stored = new LinkedHashMap<>();
@@ -73,11 +80,50 @@ public final class Checkpoint {
 
     /** Loads a file written by {@link #save(Optimizer, Path)} into an optimizer of the same kind over the same parameter shapes. */
     public static void load(Optimizer optimizer, Path path) throws IOException {
-        SafeTensorsFile file = SafeTensorsReader.read(path);
+        SafeTensorsFile file = read(path);
+        if (kind(file) != Kind.OPTIMIZER)
+            throw new IllegalArgumentException("optimizer checkpoint " + path + " holds " + describe(file) + ", not an optimizer's state (written by"
+                    + " Checkpoint.save(Optimizer, Path)); expected the state of " + optimizer.getClass().getSimpleName() + " over "
+                    + optimizer.parameters().size() + " parameters");
         try {
             optimizer.loadStateDict(new Optimizer.StateDict(file.tensors(), file.metadata()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("optimizer checkpoint " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- the kinds of checkpoint files
+
+    /** What a checkpoint file holds, told by its metadata. */
+    enum Kind {
+        MODULE, OPTIMIZER
+    }
+
+    /** Reads a checkpoint file; a directory is refused naming the path (the reader would only say "Is a directory"). */
+    static SafeTensorsFile read(Path path) throws IOException {
+        if (Files.isDirectory(path)) throw new FileSystemException(path.toString(), null, "is a directory, not a checkpoint file");
+        return SafeTensorsReader.read(path);
+    }
+
+    /** An optimizer's state by its 'optimizer' entry, else a state dict. */
+    static Kind kind(SafeTensorsFile file) {
+        return file.metadata().containsKey("optimizer") ? Kind.OPTIMIZER : Kind.MODULE;
+    }
+
+    /** A file's kind in words, for messages: "a module's state dict (7 tensors: '0.weight', ...)". */
+    static String describe(SafeTensorsFile file) {
+        switch (kind(file)) {
+            case OPTIMIZER: return "the state of optimizer '" + file.metadata().get("optimizer") + "'";
+            default:
+                List<String> names = new ArrayList<>();
+                for (String k : file.entries().keySet()) {
+                    if (names.size() == 3) {
+                        names.add("...");
+                        break;
+                    }
+                    names.add("'" + k + "'");
+                }
+                return "a module's state dict (" + file.entries().size() + " tensors" + (names.isEmpty() ? "" : ": " + String.join(", ", names)) + ")";
         }
     }
 }

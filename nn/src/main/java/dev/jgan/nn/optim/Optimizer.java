@@ -186,8 +186,12 @@ public abstract class Optimizer {
     public final void loadStateDict(StateDict sd) {
         String who = getClass().getSimpleName();
         Map<String, String> meta = sd.metadata();
-        if (!who.equals(meta.get("optimizer")))
-            throw new IllegalArgumentException(who + ".loadStateDict: state was written by optimizer '" + meta.get("optimizer") + "'");
+        String writer = meta.get("optimizer");
+        if (writer == null)
+            throw new IllegalArgumentException(who + ".loadStateDict: the state names no optimizer (its metadata has no 'optimizer' entry,"
+                    + " which Optimizer.stateDict() always writes); expected the state of " + who);
+        if (!who.equals(writer))
+            throw new IllegalArgumentException(who + ".loadStateDict: state was written by optimizer '" + writer + "', expected " + who);
         if (!Integer.toString(params.size()).equals(meta.get("params")))
             throw new IllegalArgumentException(who + ".loadStateDict: state holds " + meta.get("params") + " parameters, this optimizer " + params.size());
         float[] lrs = new float[groups.size()];

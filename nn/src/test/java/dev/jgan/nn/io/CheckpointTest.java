@@ -17,6 +17,9 @@ import dev.jgan.nn.layers.ConvTranspose2d;
 import dev.jgan.nn.layers.Linear;
 import dev.jgan.nn.layers.ReLU;
 import dev.jgan.nn.layers.Tanh;
+import dev.jgan.nn.optim.Adam;
+import dev.jgan.nn.optim.Optimizer;
+import dev.jgan.nn.optim.SGD;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -199,6 +202,38 @@ class CheckpointTest {
         Path target = dir.resolve("missing").resolve("ckpt.safetensors");
         assertThatThrownBy(() -> Checkpoint.save(generator(new Rng(20)), target)).isInstanceOf(NoSuchFileException.class)
                 .hasMessage(target + ": cannot save a checkpoint here: the directory " + dir.resolve("missing").toAbsolutePath() + " does not exist");
+    }
+
+    @Test
+    void loadingADirectoryNamesThePath() {
+        assertThatThrownBy(() -> Checkpoint.load(generator(new Rng(21)), dir, true)).isInstanceOf(IOException.class)
+                .hasMessage(dir + ": is a directory, not a checkpoint file");
+        assertThatThrownBy(() -> Checkpoint.load(new Adam(generator(new Rng(21)).parameters(), 0.1f), dir)).isInstanceOf(IOException.class)
+                .hasMessage(dir + ": is a directory, not a checkpoint file");
+    }
+
+    @Test
+    void loadingAModuleFileAsAnOptimizerSaysWhatEachIs() throws IOException {
+        Sequential g = generator(new Rng(22));
+        Path module = dir.resolve("g.safetensors");
+        Checkpoint.save(g, module);
+        assertThatThrownBy(() -> Checkpoint.load(new Adam(g.parameters(), 0.1f), module)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("optimizer checkpoint " + module + " holds a module's state dict (7 tensors: '1.num_batches_tracked', '0.weight',"
+                        + " '1.bias', ...), not an optimizer's state (written by Checkpoint.save(Optimizer, Path)); expected the state of Adam"
+                        + " over 4 parameters");
+        // The optimizer's own check says the same when handed a dict without its kind.
+        assertThatThrownBy(() -> new Adam(g.parameters(), 0.1f).loadStateDict(new Optimizer.StateDict(Map.of(), Map.of("params", "4"))))
+                .hasMessageContaining("the state names no optimizer (its metadata has no 'optimizer' entry");
+    }
+
+    @Test
+    void loadingAnOptimizerFileAsAModuleSaysWhatEachIs() throws IOException {
+        Sequential g = generator(new Rng(23));
+        Path optimizer = dir.resolve("opt.safetensors");
+        Checkpoint.save(new SGD(g.parameters(), 0.1f), optimizer);
+        assertThatThrownBy(() -> Checkpoint.load(g, optimizer, false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("checkpoint " + optimizer + " holds the state of optimizer 'SGD', not a module's state dict (written by"
+                        + " Checkpoint.save(Module, Path)); expected the state of Sequential");
     }
 
     /** A BatchNorm1d(2) file as PyTorch writes one after {@code .half()}-style conversions: F16, BF16, F64 entries, I64 count. */

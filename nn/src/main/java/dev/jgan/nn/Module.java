@@ -297,6 +297,23 @@ public abstract class Module {
      * message, one line per key: {@code key: <source> shape [..] dtype .., module shape [..] dtype ..}.
      */
     public final LoadResult loadStateDict(Map<String, Tensor> state, Map<String, String> storedDTypes, boolean strict, String source) {
+        LoadResult result = checkStateDict(state, storedDTypes, strict, source);
+        Map<String, Entry> byName = new LinkedHashMap<>();
+        for (Entry e : entries()) if (e.persistent()) byName.put(e.name(), e);
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            for (Map.Entry<String, Tensor> e : state.entrySet()) {
+                Entry target = byName.get(e.getKey());
+                if (target != null) target.tensor().copyInPlace(e.getValue()); // the live tensor, not a detached view
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Checks {@code state} as {@link #loadStateDict(Map, Map, boolean, String)} does, with the same message on a
+     * problem, but changes nothing: for loading several parts of a checkpoint all or none.
+     */
+    public final LoadResult checkStateDict(Map<String, Tensor> state, Map<String, String> storedDTypes, boolean strict, String source) {
         Map<String, Entry> byName = new LinkedHashMap<>();
         for (Entry e : entries()) if (e.persistent()) byName.put(e.name(), e);
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), mismatched = new ArrayList<>();
@@ -319,12 +336,6 @@ public abstract class Module {
             if (strict && !missing.isEmpty()) sb.append("\n  missing from the ").append(source).append(": ").append(missing);
             if (strict && !unexpected.isEmpty()) sb.append("\n  not in the module: ").append(unexpected);
             throw new IllegalArgumentException(sb.toString());
-        }
-        try (GradMode.Scope s = GradMode.noGrad()) {
-            for (Map.Entry<String, Tensor> e : state.entrySet()) {
-                Entry target = byName.get(e.getKey());
-                if (target != null) target.tensor().copyInPlace(e.getValue()); // the live tensor, not a detached view
-            }
         }
         return result;
     }

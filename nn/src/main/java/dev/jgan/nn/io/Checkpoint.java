@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * A module's state dict (or an optimizer's state) as a safetensors file, with PyTorch's names and layouts, so that
  * {@code safetensors.torch.load_file} + {@code load_state_dict} read it into the same network written in
- * PyTorch, and {@code save_file(model.state_dict())} files load back here. Writes are atomic.
+ * PyTorch, and {@code save_file(model.state_dict())} files load back here. Writes are atomic. A whole training
+ * run's state (modules, optimizers, generators, counters) is one {@link TrainingCheckpoint} instead.
  */
 public final class Checkpoint {
     private Checkpoint() {}
@@ -96,7 +97,7 @@ public final class Checkpoint {
 
     /** What a checkpoint file holds, told by its metadata. */
     enum Kind {
-        MODULE, OPTIMIZER
+        MODULE, OPTIMIZER, TRAINING
     }
 
     /** Reads a checkpoint file; a directory is refused naming the path (the reader would only say "Is a directory"). */
@@ -105,14 +106,18 @@ public final class Checkpoint {
         return SafeTensorsReader.read(path);
     }
 
-    /** An optimizer's state by its 'optimizer' entry, else a state dict. */
+    /** A training checkpoint by its format entry, an optimizer's state by its 'optimizer' entry, else a state dict. */
     static Kind kind(SafeTensorsFile file) {
-        return file.metadata().containsKey("optimizer") ? Kind.OPTIMIZER : Kind.MODULE;
+        Map<String, String> meta = file.metadata();
+        if (TrainingCheckpoint.FORMAT.equals(meta.get("format"))) return Kind.TRAINING;
+        if (meta.containsKey("optimizer")) return Kind.OPTIMIZER;
+        return Kind.MODULE;
     }
 
     /** A file's kind in words, for messages: "a module's state dict (7 tensors: '0.weight', ...)". */
     static String describe(SafeTensorsFile file) {
         switch (kind(file)) {
+            case TRAINING: return "a training checkpoint (written by TrainingCheckpoint.save)";
             case OPTIMIZER: return "the state of optimizer '" + file.metadata().get("optimizer") + "'";
             default:
                 List<String> names = new ArrayList<>();

@@ -7,8 +7,13 @@ package dev.jgan.autodiff;
 public record ConvParams(int strideH, int strideW, int padH, int padW, int dilH, int dilW, int groups) {
 
     public ConvParams {
-        if (strideH <= 0 || strideW <= 0 || dilH <= 0 || dilW <= 0 || padH < 0 || padW < 0 || groups <= 0)
-            throw new IllegalArgumentException("conv: invalid parameters " + this + ": strides, dilations and groups must be positive, padding non-negative");
+        // NOTE: from the parameters, not this.toString(): a compact constructor assigns the fields only at its end.
+        String wrong = strideH <= 0 || strideW <= 0 ? "stride must be positive"
+                : padH < 0 || padW < 0 ? "padding must be non-negative"
+                : dilH <= 0 || dilW <= 0 ? "dilation must be positive"
+                : groups <= 0 ? "groups must be positive" : null;
+        if (wrong != null)
+            throw new IllegalArgumentException("ConvParams: " + wrong + ", got " + describe(strideH, strideW, padH, padW, dilH, dilW, groups));
     }
 
     public static ConvParams of(int stride, int padding) {
@@ -21,6 +26,10 @@ public record ConvParams(int strideH, int strideW, int padH, int padW, int dilH,
 
     @Override
     public String toString() {
+        return describe(strideH, strideW, padH, padW, dilH, dilW, groups);
+    }
+
+    private static String describe(int strideH, int strideW, int padH, int padW, int dilH, int dilW, int groups) {
         return "stride=(" + strideH + "," + strideW + ") padding=(" + padH + "," + padW + ") dilation=(" + dilH + "," + dilW + ") groups=" + groups;
     }
 }

@@ -62,19 +62,24 @@ final class Elementwise {
     }
 
     static Tensor maximum(Tensor a, Tensor b) {
-        return minMax("maximum", BinaryOp.MAX, a, b, a.gt(b));
+        return minMax("maximum", BinaryOp.MAX, a, b);
     }
 
     static Tensor minimum(Tensor a, Tensor b) {
-        return minMax("minimum", BinaryOp.MIN, a, b, a.lt(b));
+        return minMax("minimum", BinaryOp.MIN, a, b);
     }
 
-    /** NOTE: where a == b the gradient is split evenly, as torch does, so the result is symmetric. */
-    private static Tensor minMax(String op, BinaryOp kind, Tensor a, Tensor b, Tensor aWins) {
+    /**
+     * NOTE: torch's rule: where a == b the gradient is split evenly, so the result is symmetric, and an input gets
+     * none only where it loses (a < b for maximum). Where either is NaN neither loses: both get the whole gradient.
+     */
+    private static Tensor minMax(String op, BinaryOp kind, Tensor a, Tensor b) {
         Tensor out = compute(op, kind, a, b);
         return record(op, out, g -> {
-            Tensor toA = aWins.add(a.eq(b).mul(0.5f));   // constant mask: 1, 0.5 or 0
-            Tensor toB = toA.neg().add(1f);                  // 1 - toA
+            Tensor half = a.eq(b).mul(0.5f);
+            Tensor aLoses = kind == BinaryOp.MAX ? a.lt(b) : a.gt(b), bLoses = kind == BinaryOp.MAX ? a.gt(b) : a.lt(b);
+            Tensor toA = aLoses.add(half).neg().add(1f);   // constant masks: 1, 0.5 or 0
+            Tensor toB = bLoses.add(half).neg().add(1f);
             return new Tensor[] {g.mul(toA).sumTo(a.shape()), g.mul(toB).sumTo(b.shape())};
         }, a, b);
     }

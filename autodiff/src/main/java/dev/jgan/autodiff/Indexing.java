@@ -49,7 +49,7 @@ public final class Indexing {
     static Tensor gather(Tensor x, int dim, int[] index, int[] indexShape) {
         int d = Shape.axis("gather", dim, x.dim());
         int[] inShape = x.shape();
-        if (indexShape.length != inShape.length || Shape.numel(indexShape) != index.length)
+        if (indexShape.length != inShape.length || Shape.numel("gather", indexShape) != index.length)
             throw new IllegalArgumentException("gather: index of shape " + Shape.str(indexShape) + " (" + index.length + " values) for input "
                     + Shape.str(inShape));
         for (int i = 0; i < inShape.length; i++)

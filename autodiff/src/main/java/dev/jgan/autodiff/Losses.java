@@ -19,6 +19,10 @@ public final class Losses {
     public static Tensor crossEntropy(Tensor logits, int[] labels) {
         if (logits.dim() != 2 || logits.size(0) != labels.length)
             throw new IllegalArgumentException("crossEntropy: logits " + Shape.str(logits.shape()) + " must be [N, C] with N = " + labels.length + " labels");
+        for (int i = 0; i < labels.length; i++)
+            if (labels[i] < 0 || labels[i] >= logits.size(1))
+                throw new IllegalArgumentException("crossEntropy: label " + labels[i] + " at position " + i + " out of range [0, " + logits.size(1)
+                        + ") for logits " + Shape.str(logits.shape()));
         Tensor picked = logits.logSoftmax(1).gather(1, labels, labels.length, 1);
         return picked.mean().neg();
     }

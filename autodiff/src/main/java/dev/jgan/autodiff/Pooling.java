@@ -17,6 +17,9 @@ public final class Pooling {
         if (kernel <= 0 || stride <= 0 || padding < 0 || padding > kernel / 2)
             throw new IllegalArgumentException("avgPool2d: kernel " + kernel + ", stride " + stride + ", padding " + padding
                     + " invalid for input " + Shape.str(x.shape()) + " (padding must be at most half the kernel)");
+        if (x.size(2) + 2 * padding < kernel || x.size(3) + 2 * padding < kernel)
+            throw new IllegalArgumentException("avgPool2d: kernel " + kernel + " (stride " + stride + ", padding " + padding
+                    + ") is larger than the padded input " + Shape.str(x.shape()));
         int c = x.size(1);
         Tensor w = Tensor.full(1f / (kernel * kernel), c, 1, kernel, kernel);
         return Conv.conv2d(x, w, ConvParams.of(stride, padding, 1, c));

@@ -57,11 +57,24 @@ final class Reductions {
         Tensor y = reduceKeep(ReduceOp.MAX, x, ax);
         Tensor out = keepDim ? y : new Tensor(y.storage, Shape.reduced(inShape, ax, false));
         return Graph.attach("max", out, g -> {
-            // NOTE: ties share the gradient evenly (as torch.amax), through a constant mask.
+            // NOTE: ties share the gradient evenly (as torch.amax), through a constant mask. A NaN maximum is
+            // shared by the NaNs it came from, as torch.max() and torch.max(dim) do (torch.amax gives NaN to
+            // every element of the slice: its count of elements equal to the maximum is 0).
             Tensor hit = x.eq(y);
+            if (hasNaN(y)) hit = hit.add(nanMask(x).mul(nanMask(y)));
             Tensor share = hit.div(reduceKeep(ReduceOp.SUM, hit, ax));
             return new Tensor[] {g.reshape(y.shape()).mul(share)};
         }, x);
+    }
+
+    private static boolean hasNaN(Tensor t) {
+        for (float v : t.storage.data) if (v != v) return true;
+        return false;
+    }
+
+    /** 1 where t is NaN, else 0; a constant. */
+    private static Tensor nanMask(Tensor t) {
+        return t.eq(t).neg().add(1f);
     }
 
     static Tensor variance(Tensor x, int[] axes, boolean keepDim, int correction) {
@@ -116,7 +129,10 @@ final class Reductions {
         float[] d = x.storage.data;
         for (int r = 0; r < rows; r++) {
             int best = 0;
-            for (int c = 1; c < cols; c++) if (d[r * cols + c] > d[r * cols + best]) best = c;
+            for (int c = 1; c < cols; c++) {
+                float v = d[r * cols + c], top = d[r * cols + best];
+                if (v > top || (v != v && top == top)) best = c;   // the first NaN is the largest, as torch.argmax
+            }
             out[r] = best;
         }
         return out;

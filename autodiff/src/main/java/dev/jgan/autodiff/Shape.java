@@ -8,13 +8,32 @@ public final class Shape {
 
     /** Number of elements; throws on negative sizes or overflow past {@code Integer.MAX_VALUE}. */
     public static int numel(int... shape) {
+        return numel("numel", shape);
+    }
+
+    /**
+     * Number of elements of a shape given to {@code op}; throws naming the op on a negative size or more than
+     * 2^31-1 elements. A shape with a size 0 has 0 elements whatever its other sizes.
+     */
+    public static int numel(String op, int... shape) {
+        boolean empty = false;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] < 0) throw new IllegalArgumentException(op + ": negative size " + shape[i] + " at dimension " + i + " of shape " + str(shape));
+            empty |= shape[i] == 0;
+        }
+        if (empty) return 0;
         long n = 1;
         for (int d : shape) {
-            if (d < 0) throw new IllegalArgumentException("negative size in shape " + str(shape));
             n *= d;
-            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("shape " + str(shape) + " has more than 2^31-1 elements");
+            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException(op + ": shape " + str(shape) + " has more than 2^31-1 elements");
         }
         return (int) n;
+    }
+
+    /** The shape, after checking it as {@link #numel(String, int...)} does. */
+    static int[] checked(String op, int... shape) {
+        numel(op, shape);
+        return shape;
     }
 
     /** Row-major strides in elements. */
@@ -129,10 +148,5 @@ public final class Shape {
 
     public static String str(int... shape) {
         return Arrays.toString(shape);
-    }
-
-    static void checkNonNegative(String op, int... shape) {
-        for (int d : shape)
-            if (d < 0) throw new IllegalArgumentException(op + ": negative size in shape " + str(shape));
     }
 }

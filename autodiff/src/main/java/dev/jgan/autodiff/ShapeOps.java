@@ -160,6 +160,20 @@ final class ShapeOps {
         return Graph.record("slice", out, outShape, g -> new Tensor[] {sliceBackward(g, inShape, d, from, step)}, x);
     }
 
+    /** torch.narrow: the range [start, start + length) of dim, start in [-size, size] (negative: from the end). */
+    static Tensor narrow(Tensor x, int dim, int start, int length) {
+        int d = Shape.axis("narrow", dim, x.dim());
+        int size = x.shape()[d];
+        String where = " for dimension " + dim + " of shape " + Shape.str(x.shape());
+        if (start < -size || start > size)
+            throw new IllegalArgumentException("narrow: start " + start + " out of range [" + -size + ", " + size + "]" + where);
+        if (length < 0) throw new IllegalArgumentException("narrow: length " + length + " is negative" + where);
+        int s = start < 0 ? start + size : start;
+        if (s + (long) length > size)
+            throw new IllegalArgumentException("narrow: start " + start + " + length " + length + " exceeds size " + size + where);
+        return slice(x, d, s, s + length, 1);
+    }
+
     /** The adjoint of slice: g placed at positions start, start+step, ... of dim in zeros of inShape. */
     static Tensor sliceBackward(Tensor g, int[] inShape, int d, int start, int step) {
         int[] strides = Shape.strides(inShape);

@@ -30,8 +30,7 @@ public final class Tensor {
 
     /** A tensor holding a copy of {@code data}, read row-major as {@code shape}. */
     public static Tensor of(float[] data, int... shape) {
-        Shape.checkNonNegative("of", shape);
-        if (data.length != Shape.numel(shape))
+        if (data.length != Shape.numel("of", shape))
             throw new IllegalArgumentException("of: " + data.length + " values cannot fill shape " + Shape.str(shape));
         return new Tensor(new Storage(data.clone()), shape.clone());
     }
@@ -47,15 +46,15 @@ public final class Tensor {
     }
 
     public static Tensor zeros(int... shape) {
-        return new Tensor(new Storage(new float[Shape.numel(shape)]), shape.clone());
+        return new Tensor(new Storage(new float[Shape.numel("zeros", shape)]), shape.clone());
     }
 
     public static Tensor ones(int... shape) {
-        return full(1f, shape);
+        return full(1f, Shape.checked("ones", shape));
     }
 
     public static Tensor full(float value, int... shape) {
-        float[] d = new float[Shape.numel(shape)];
+        float[] d = new float[Shape.numel("full", shape)];
         Arrays.fill(d, value);
         return new Tensor(new Storage(d), shape.clone());
     }
@@ -68,16 +67,25 @@ public final class Tensor {
         return ones(t.shape);
     }
 
-    /** 0, 1, ..., n-1. */
+    /** 0, 1, ..., n-1; n must be >= 0. */
     public static Tensor arange(int n) {
+        if (n < 0) throw new IllegalArgumentException("arange: n must be >= 0, got " + n);
         return arange(0f, n, 1f);
     }
 
-    /** start, start+step, ... while below end (above end for a negative step), as {@code torch.arange}. */
+    /**
+     * start, start+step, ... while below end (above end for a negative step), as {@code torch.arange}; like it, refuses
+     * an end on the wrong side of start for the step's sign.
+     */
     public static Tensor arange(float start, float end, float step) {
         if (step == 0f || !Float.isFinite(start) || !Float.isFinite(end) || !Float.isFinite(step))
             throw new IllegalArgumentException("arange: need finite bounds and a non-zero step, got start=" + start + " end=" + end + " step=" + step);
-        int n = (int) Math.max(0, Math.ceil((end - start) / (double) step));
+        if (step > 0 ? end < start : end > start)
+            throw new IllegalArgumentException("arange: end=" + end + " is " + (step > 0 ? "below" : "above") + " start=" + start + " for step=" + step);
+        double count = Math.ceil(((double) end - start) / step);
+        if (count > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException("arange: start=" + start + " end=" + end + " step=" + step + " gives more than 2^31-1 elements");
+        int n = (int) count;
         float[] d = new float[n];
         for (int i = 0; i < n; i++) d[i] = start + i * step;
         return new Tensor(new Storage(d), new int[] {n});
@@ -85,23 +93,23 @@ public final class Tensor {
 
     /** Uniform on [0, 1) from the given generator. */
     public static Tensor rand(Rng rng, int... shape) {
-        return uniform(rng, 0f, 1f, shape);
+        return uniform(rng, 0f, 1f, Shape.checked("rand", shape));
     }
 
     /** Uniform on [low, high). */
     public static Tensor uniform(Rng rng, float low, float high, int... shape) {
-        float[] d = new float[Shape.numel(shape)];
+        float[] d = new float[Shape.numel("uniform", shape)];
         for (int i = 0; i < d.length; i++) d[i] = low + (high - low) * rng.nextFloat();
         return new Tensor(new Storage(d), shape.clone());
     }
 
     /** Standard normal. */
     public static Tensor randn(Rng rng, int... shape) {
-        return normal(rng, 0f, 1f, shape);
+        return normal(rng, 0f, 1f, Shape.checked("randn", shape));
     }
 
     public static Tensor normal(Rng rng, float mean, float std, int... shape) {
-        float[] d = new float[Shape.numel(shape)];
+        float[] d = new float[Shape.numel("normal", shape)];
         for (int i = 0; i < d.length; i++) d[i] = mean + std * rng.nextGaussian();
         return new Tensor(new Storage(d), shape.clone());
     }
@@ -366,7 +374,8 @@ public final class Tensor {
     }
     /** Elements start, start+step, ... below end along {@code dim} (negative start/end count from the end). */
     public Tensor slice(int dim, int start, int end, int step) { return ShapeOps.slice(this, dim, start, end, step); }
-    public Tensor narrow(int dim, int start, int length) { return ShapeOps.slice(this, dim, start, start + length, 1); }
+    /** {@code length} elements from {@code start} along {@code dim}, as torch.narrow (a negative start counts from the end). */
+    public Tensor narrow(int dim, int start, int length) { return ShapeOps.narrow(this, dim, start, length); }
     /** Pieces of {@code splitSize} along dim (the last may be smaller). */
     public List<Tensor> split(int splitSize, int dim) { return ShapeOps.split(this, splitSize, dim); }
     /** {@code chunks} nearly equal pieces along dim, as torch.chunk. */

@@ -5,7 +5,7 @@ import static dev.jgan.autodiff.Graph.K;
 import dev.jgan.autodiff.kernels.UnaryOp;
 
 /**
- * Elementwise unary ops and activations. Non-smooth ops multiply by a mask that never requires grad;
+ * Elementwise unary ops and activations. Non-smooth ops multiply by (or select with) a mask that never requires grad;
  * gradients that depend on the output reuse it (which is differentiable, so higher orders stay right).
  */
 final class Unary {
@@ -66,8 +66,10 @@ final class Unary {
     }
 
     static Tensor relu(Tensor x) {
-        // NOTE: the mask is x > 0, so the gradient at exactly 0 is 0 (as torch).
-        return op("relu", UnaryOp.RELU, 0, 0, x, (g, y) -> g.mul(x.gt(0f)));
+        // NOTE: as torch's threshold_backward: dx = g except where x <= 0, so the gradient at exactly 0 (either sign)
+        // is 0 and at NaN it is g; a select rather than a product, so a NaN in g does not reach dx where x < 0.
+        return op("relu", UnaryOp.RELU, 0, 0, x,
+                (g, y) -> Tensor.where(mask(x, UnaryOp.IN_RANGE, Float.NEGATIVE_INFINITY, 0f), Tensor.scalar(0f), g));
     }
 
     static Tensor leakyRelu(Tensor x, float slope) {

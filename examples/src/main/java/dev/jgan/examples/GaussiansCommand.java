@@ -5,18 +5,20 @@ import dev.jgan.autodiff.Losses;
 import dev.jgan.autodiff.Rng;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.autodiff.kernels.KernelProvider;
+import dev.jgan.gan.data.GaussianMixture;
+import dev.jgan.gan.eval.ModeCoverage;
 import dev.jgan.nn.Module;
 import dev.jgan.nn.Sequential;
 import dev.jgan.nn.io.Checkpoint;
 import dev.jgan.nn.layers.Linear;
 import dev.jgan.nn.layers.ReLU;
 import dev.jgan.nn.optim.Adam;
-import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,7 +38,7 @@ import picocli.CommandLine.Spec;
  * {@code --log-every} steps it prints the losses, how many of the 8 modes the generator covers and the share
  * of its samples within 3 standard deviations of a mode. Expect the standard GAN to drift between subsets of
  * the modes rather than cover all eight: the mode collapse that Unrolled GAN was made to cure. It writes
- * {@code samples.png} (generated points in blue, the modes circled in red at 3 std), {@code metrics.csv} and
+ * {@code samples.png} (generated points in blue over the modes and their 3-std discs), {@code metrics.csv} and
  * the generator's weights as {@code generator.safetensors} to {@code --out}.
  */
 @Command(name = "gaussians", mixinStandardHelpOptions = true,
@@ -64,7 +66,7 @@ public final class GaussiansCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (steps <= 0 || batch <= 0 || !(lr > 0) || logEvery <= 0)
             throw new ParameterException(spec.commandLine(), "--steps, --batch, --lr and --log-every must be positive");
-        GaussianRing ring = GaussianRing.standard();
+        GaussianMixture ring = GaussianMixture.ring8();
         Rng root = new Rng(seed);
         Rng init = root.split(), data = root.split(), noise = root.split(), eval = root.split();
         Module g = new Sequential(new Linear(NOISE, HIDDEN, init), new ReLU(), new Linear(HIDDEN, HIDDEN, init), new ReLU(), new Linear(HIDDEN, 2, init));
@@ -94,7 +96,7 @@ public final class GaussiansCommand implements Callable<Integer> {
                 optG.step(); // D's weights received gradients too; optD.zeroGrad() clears them before D's next step
 
                 if (step % logEvery == 0 || step == steps) {
-                    GaussianRing.Coverage c = ring.coverage(generate(g, evalNoise), 0.5);
+                    ModeCoverage c = ModeCoverage.of(generate(g, evalNoise), ring);
                     double ms = (System.nanoTime() - start) / 1e6 / step;
                     System.out.printf(Locale.ROOT, "%6d %8.4f %8.4f %4d/8 %9.3f %8.2f%n", step, lossD.item(), lossG.item(), c.modesCovered(), c.highQualityShare(), ms);
                     csv.printf(Locale.ROOT, "%d,%.6f,%.6f,%d,%.6f%n", step, lossD.item(), lossG.item(), c.modesCovered(), c.highQualityShare());
@@ -102,14 +104,8 @@ public final class GaussiansCommand implements Callable<Integer> {
             }
         }
         Tensor samples = generate(g, evalNoise);
-        float[] centres = new float[2 * ring.modes()];
-        for (int m = 0; m < ring.modes(); m++) {
-            centres[2 * m] = ring.centreX(m);
-            centres[2 * m + 1] = ring.centreY(m);
-        }
-        new ScatterPlot(600, 3f, String.format(Locale.ROOT, "8 Gaussians, standard GAN, step %d, seed %d", steps, seed))
-                .points(samples.toArray(), new Color(40, 90, 200))
-                .circles(centres, 3 * ring.std(), new Color(220, 30, 30))
+        new SampleGridFigure(String.format(Locale.ROOT, "8 Gaussians, seed %d", seed), List.of("standard GAN"), new int[] {steps}, ring)
+                .panel(0, 0, samples.toArray(), ModeCoverage.of(samples, ring))
                 .write(out.resolve("samples.png"));
         Checkpoint.save(g, out.resolve("generator.safetensors"), Map.of("example", "gaussians", "steps", Integer.toString(steps), "seed", Long.toString(seed)));
         System.out.println("wrote " + out.resolve("samples.png") + ", " + out.resolve("metrics.csv") + ", " + out.resolve("generator.safetensors"));

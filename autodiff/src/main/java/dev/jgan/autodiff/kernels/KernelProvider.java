@@ -3,7 +3,6 @@ package dev.jgan.autodiff.kernels;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -13,9 +12,12 @@ import java.util.Optional;
  * loaded by name, so on the fallback path no class touching the incubator module is ever linked.
  *
  * <p>System properties: {@code jgan.simd=auto|on|off} (default auto; {@code on} fails when the Vector API
- * cannot be used, {@code off} forces the scalar kernels), {@code jgan.threads=N} (threads for GEMM and
- * convolution, default all cores) and {@code jgan.winograd=auto|off} (whether the vector kernels use Winograd's
- * F(4x4, 2x2) for convolutions whose kernel is twice the stride). One log line says which implementation is active.
+ * cannot be used, {@code off} forces the scalar kernels), {@code jgan.simd.bits=64|128|256|512} (the vector width,
+ * default the CPU's preferred), {@code jgan.threads=N} (threads for GEMM and convolution, default all cores) and
+ * {@code jgan.winograd=auto|off} (whether the vector kernels use Winograd's F(4x4, 2x2) for convolutions whose
+ * kernel is twice the stride). A bad value of any of them fails the first use of the kernels with an
+ * {@link IllegalArgumentException} naming the property, its value and the allowed values (see {@link KernelSettings}).
+ * One log line says which implementation is active.
  */
 public final class KernelProvider {
     private static final System.Logger LOG = System.getLogger(KernelProvider.class.getName());
@@ -79,9 +81,9 @@ public final class KernelProvider {
     }
 
     private static Kernels choose() {
-        String mode = System.getProperty("jgan.simd", "auto").trim().toLowerCase(Locale.ROOT);
-        if (!mode.equals("auto") && !mode.equals("on") && !mode.equals("off"))
-            throw new IllegalArgumentException("jgan.simd must be auto, on or off, got '" + mode + "'");
+        // Every setting is checked here, before the Vector API is touched: below, any failure to load it means
+        // falling back to the scalar kernels, and a bad setting must not be mistaken for one.
+        String mode = KernelSettings.current().simd();
         if (mode.equals("off")) {
             LOG.log(System.Logger.Level.INFO, "jgan kernels: scalar (jgan.simd=off)");
             return new ScalarKernels();

@@ -20,7 +20,7 @@ public final class KernelThreads {
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     KernelThreads(int threads) {
-        if (threads < 1) throw new IllegalArgumentException("jgan.threads must be >= 1, got " + threads);
+        if (threads < 1) throw new IllegalArgumentException("KernelThreads: threads must be at least 1, got " + threads);
         this.threads = threads;
         AtomicInteger id = new AtomicInteger();
         this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
@@ -36,17 +36,7 @@ public final class KernelThreads {
     }
 
     private static final class Holder {
-        static final KernelThreads INSTANCE = new KernelThreads(configuredThreads());
-    }
-
-    static int configuredThreads() {
-        String s = System.getProperty("jgan.threads");
-        if (s == null || s.isBlank()) return Runtime.getRuntime().availableProcessors();
-        try {
-            return Math.max(1, Integer.parseInt(s.trim()));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("jgan.threads must be a positive integer, got '" + s + "'", e);
-        }
+        static final KernelThreads INSTANCE = new KernelThreads(KernelSettings.current().threads());
     }
 
     /** The number of threads kernels use, the caller included. */

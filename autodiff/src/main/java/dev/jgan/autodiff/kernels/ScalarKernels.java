@@ -47,20 +47,16 @@ public class ScalarKernels implements Kernels {
     protected static float apply(UnaryOp op, float p, float q, float v) {
         switch (op) {
             case NEG: return -v;
-            case EXP: return (float) Math.exp(v);
+            case EXP: return FloatMath.exp(v);
             case LOG: return (float) Math.log(v);
             case LOG1P: return (float) Math.log1p(v);
             case SQRT: return (float) Math.sqrt(v);
             case ABS: return Math.abs(v);
             case SQUARE: return v * v;
-            case TANH: return (float) Math.tanh(v);
-            case SIGMOID:
-                // NOTE: split by sign so that exp never overflows.
-                if (v >= 0) return (float) (1.0 / (1.0 + Math.exp(-v)));
-                double e = Math.exp(v);
-                return (float) (e / (1.0 + e));
+            case TANH: return FloatMath.tanh(v);
+            case SIGMOID: return FloatMath.sigmoid(v);
             case SIGN: return Math.signum(v);
-            case RELU: return v > 0 ? v : 0f;
+            case RELU: return v < 0 ? 0f : v;   // NaN and -0 pass through, as in torch.relu
             case LEAKY_RELU: return v > 0 ? v : p * v;
             case ELU: return v > 0 ? v : (float) (p * Math.expm1(v));
             case SOFTPLUS: return (float) (Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));

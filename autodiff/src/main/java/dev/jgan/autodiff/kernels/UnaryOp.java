@@ -7,6 +7,7 @@ public enum UnaryOp {
     SIGMOID,
     /** sign(x) in {-1, 0, 1}. */
     SIGN,
+    /** x < 0 ? 0 : x, so NaN and -0 pass through */
     RELU,
     /** x > 0 ? x : p x */
     LEAKY_RELU,

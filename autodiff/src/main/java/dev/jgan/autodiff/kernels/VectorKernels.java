@@ -1,6 +1,8 @@
 package dev.jgan.autodiff.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -56,13 +58,8 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     private static VectorSpecies<Float> chooseSpecies() {
-        String bits = System.getProperty("jgan.simd.bits");
-        if (bits == null || bits.isBlank()) return FloatVector.SPECIES_PREFERRED;
-        try {
-            return VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits.trim())));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("jgan.simd.bits must be 64, 128, 256 or 512, got '" + bits + "'", e);
-        }
+        int bits = KernelSettings.current().simdBits();
+        return bits == 0 ? FloatVector.SPECIES_PREFERRED : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
 
     /** The factory {@link KernelProvider} finds by name. */
@@ -844,7 +841,7 @@ public final class VectorKernels extends ScalarKernels {
         final int end = n - L;
         int i = 0;
         // NOTE: one loop per op rather than a helper returning a vector: a vector crossing a call that is not
-        // inlined is boxed. Transcendental functions are the Vector API's (within a few ulp of Math's).
+        // inlined is boxed.
         switch (op) {
             case NEG:
                 for (; i <= end; i += L) FloatVector.fromArray(sp, x, xOff + i).neg().intoArray(out, outOff + i);
@@ -859,10 +856,10 @@ public final class VectorKernels extends ScalarKernels {
                 }
                 break;
             case RELU:
-                // NOTE: x > 0 ? x : 0 maps NaN to 0 in the scalar kernel; max(NaN, 0) is NaN, so blend on a compare instead.
+                // x < 0 ? 0 : x as the scalar kernel: NaN and -0 pass through (max(x, 0) would turn -0 into +0).
                 for (; i <= end; i += L) {
                     FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
-                    v.blend(0f, v.compare(VectorOperators.GT, 0f).not()).intoArray(out, outOff + i);
+                    v.blend(0f, v.compare(VectorOperators.LT, 0f)).intoArray(out, outOff + i);
                 }
                 break;
             case LEAKY_RELU:
@@ -886,23 +883,113 @@ public final class VectorKernels extends ScalarKernels {
                     zero.blend(1f, FloatVector.fromArray(sp, x, xOff + i).compare(VectorOperators.GT, p)).intoArray(out, outOff + i);
                 break;
             }
-            case EXP:
-                for (; i <= end; i += L) FloatVector.fromArray(sp, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
-                break;
-            case TANH:
-                for (; i <= end; i += L) FloatVector.fromArray(sp, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
-                break;
-            case SIGMOID: {
-                // 1 / (1 + e^-x): e^-x overflows to +inf for x < -88 and the quotient is then 0, as it should be.
-                FloatVector one = FloatVector.broadcast(sp, 1f);
-                for (; i <= end; i += L)
-                    one.div(FloatVector.fromArray(sp, x, xOff + i).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(out, outOff + i);
+            case IN_RANGE: {
+                // The mask of relu's and clamp's gradients.
+                FloatVector zero = FloatVector.zero(sp);
+                for (; i <= end; i += L) {
+                    FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
+                    zero.blend(1f, v.compare(VectorOperators.GE, p).and(v.compare(VectorOperators.LE, q))).intoArray(out, outOff + i);
+                }
                 break;
             }
+            case EXP:
+            case TANH:
+            case SIGMOID:
+                i = expFamily(op, x, xOff, out, outOff, n);
+                break;
             default:
                 break;
         }
         for (; i < n; i++) out[outOff + i] = apply(op, p, q, x[xOff + i]);
+    }
+
+    /**
+     * exp, tanh and sigmoid over the whole vectors of x; returns the index of the first element left for the scalar
+     * tail. Each lane runs exactly {@link FloatMath}'s sequence of operations (add, mul, fma, min/max, compare,
+     * bit moves: all exactly rounded on every JIT tier), so results are bitwise FloatMath's, and the same whether
+     * this loop runs interpreted or compiled. (The Vector API's lanewise EXP and TANH are not: its intrinsic
+     * stubs and its Java fallback differ by an ulp.)
+     * <p>NOTE: the e^x sequence is written out in each loop: as a helper taking and returning vectors it would box
+     * them whenever C2 declines to inline it (see {@link #binaryRow}).
+     */
+    private static int expFamily(UnaryOp op, float[] x, int xOff, float[] out, int outOff, int n) {
+        final VectorSpecies<Float> sp = SPECIES;
+        final int end = n - L;
+        final FloatVector one = FloatVector.broadcast(sp, 1f), two = FloatVector.broadcast(sp, 2f);
+        final FloatVector ln2Hi = FloatVector.broadcast(sp, -FloatMath.LN2_HI), ln2Lo = FloatVector.broadcast(sp, -FloatMath.LN2_LO);
+        final FloatVector e2 = FloatVector.broadcast(sp, FloatMath.E2), e3 = FloatVector.broadcast(sp, FloatMath.E3),
+                e4 = FloatVector.broadcast(sp, FloatMath.E4), e5 = FloatVector.broadcast(sp, FloatMath.E5),
+                e6 = FloatVector.broadcast(sp, FloatMath.E6), e7 = FloatVector.broadcast(sp, FloatMath.E7);
+        final FloatVector t3 = FloatVector.broadcast(sp, FloatMath.T3), t5 = FloatVector.broadcast(sp, FloatMath.T5),
+                t7 = FloatVector.broadcast(sp, FloatMath.T7), t9 = FloatVector.broadcast(sp, FloatMath.T9),
+                t11 = FloatVector.broadcast(sp, FloatMath.T11), t13 = FloatVector.broadcast(sp, FloatMath.T13);
+        int i = 0;
+        switch (op) {
+            case EXP:
+                for (; i <= end; i += L) {
+                    FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
+                    // ---- e = e^v, as FloatMath.exp
+                    FloatVector xc = v.max(FloatMath.EXP_LOW).min(FloatMath.EXP_HIGH);
+                    FloatVector t = xc.fma(FloatMath.LOG2E, FloatMath.SHIFT), nf = t.sub(FloatMath.SHIFT);
+                    FloatVector r = nf.fma(ln2Hi, xc), c = nf.mul(ln2Lo);
+                    FloatVector q = e7.fma(r, e6).fma(r, e5).fma(r, e4).fma(r, e3).fma(r, e2);
+                    FloatVector hi = one.add(r), lo = r.sub(hi.sub(one));
+                    FloatVector pr = hi.add(c.fma(hi, r.mul(r).fma(q, lo)));
+                    IntVector k = t.reinterpretAsInts().sub(FloatMath.SHIFT_BITS), k1 = k.lanewise(VectorOperators.ASHR, 1);
+                    FloatVector e = pr.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                            .mul(k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                    // ----
+                    e.intoArray(out, outOff + i);
+                }
+                break;
+            case TANH:
+                for (; i <= end; i += L) {
+                    FloatVector v = FloatVector.fromArray(sp, x, xOff + i), a = v.abs();
+                    // Small |x|: a + a^3 P(a^2), as FloatMath.tanh.
+                    FloatVector t2 = a.mul(a);
+                    FloatVector poly = t13.fma(t2, t11).fma(t2, t9).fma(t2, t7).fma(t2, t5).fma(t2, t3);
+                    poly = a.mul(t2).fma(poly, a);
+                    // ---- e = e^2a, as FloatMath.exp
+                    FloatVector xc = a.add(a).max(FloatMath.EXP_LOW).min(FloatMath.EXP_HIGH);
+                    FloatVector t = xc.fma(FloatMath.LOG2E, FloatMath.SHIFT), nf = t.sub(FloatMath.SHIFT);
+                    FloatVector r = nf.fma(ln2Hi, xc), c = nf.mul(ln2Lo);
+                    FloatVector q = e7.fma(r, e6).fma(r, e5).fma(r, e4).fma(r, e3).fma(r, e2);
+                    FloatVector hi = one.add(r), lo = r.sub(hi.sub(one));
+                    FloatVector pr = hi.add(c.fma(hi, r.mul(r).fma(q, lo)));
+                    IntVector k = t.reinterpretAsInts().sub(FloatMath.SHIFT_BITS), k1 = k.lanewise(VectorOperators.ASHR, 1);
+                    FloatVector e = pr.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                            .mul(k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                    // ----
+                    FloatVector y = one.sub(two.div(e.add(one))).blend(poly, a.compare(VectorOperators.LT, FloatMath.TANH_SMALL));
+                    // copySign(y, v): y has no sign bit of its own (NaN aside, which keeps its payload either way).
+                    y.reinterpretAsInts().or(v.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats().intoArray(out, outOff + i);
+                }
+                break;
+            case SIGMOID:
+                for (; i <= end; i += L) {
+                    FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
+                    // ---- e = e^-|v|, as FloatMath.exp
+                    FloatVector xc = v.abs().neg().max(FloatMath.EXP_LOW).min(FloatMath.EXP_HIGH);
+                    FloatVector t = xc.fma(FloatMath.LOG2E, FloatMath.SHIFT), nf = t.sub(FloatMath.SHIFT);
+                    FloatVector r = nf.fma(ln2Hi, xc), c = nf.mul(ln2Lo);
+                    FloatVector q = e7.fma(r, e6).fma(r, e5).fma(r, e4).fma(r, e3).fma(r, e2);
+                    FloatVector hi = one.add(r), lo = r.sub(hi.sub(one));
+                    FloatVector pr = hi.add(c.fma(hi, r.mul(r).fma(q, lo)));
+                    IntVector k = t.reinterpretAsInts().sub(FloatMath.SHIFT_BITS), k1 = k.lanewise(VectorOperators.ASHR, 1);
+                    FloatVector e = pr.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                            .mul(k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                    // ----
+                    FloatVector d = one.add(e), dLow = e.sub(d.sub(one));
+                    VectorMask<Float> nonNegative = v.compare(VectorOperators.GE, 0f);
+                    FloatVector num = e.blend(one, nonNegative), y = num.div(d);
+                    FloatVector residual = y.neg().fma(dLow, y.neg().fma(d, num));
+                    residual.fma(one.sub(y).blend(y, nonNegative), y).intoArray(out, outOff + i);
+                }
+                break;
+            default:
+                throw new AssertionError(op);
+        }
+        return i;
     }
 
     @Override

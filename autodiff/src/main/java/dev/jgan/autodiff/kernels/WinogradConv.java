@@ -39,14 +39,7 @@ final class WinogradConv {
     private static final int M = 4, R = 2, A = M + R - 1, POINTS = A * A;
     /** Bound on one chunk's transformed operand by default, and on the transformed weights, in floats (64 MB). */
     static final long CHUNK_FLOATS = 16L << 20;
-    private static final boolean ENABLED = enabled();
-
-    private static boolean enabled() {
-        String mode = System.getProperty("jgan.winograd", "auto").trim().toLowerCase(java.util.Locale.ROOT);
-        if (!mode.equals("auto") && !mode.equals("off"))
-            throw new IllegalArgumentException("jgan.winograd must be auto or off, got '" + mode + "'");
-        return mode.equals("auto");
-    }
+    private static final boolean ENABLED = KernelSettings.current().winograd();
 
     private final VectorKernels gemm;
     private final KernelThreads threads;

@@ -385,6 +385,126 @@ abstract class KernelContract {
         }
     }
 
+    // ---- NaN, infinities and signed zeros ----
+
+    /** The special inputs, and a finite value on each side of 0. */
+    static final float[] SPECIALS = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0f, 1f, -1f};
+    /** Lengths with a special value in every lane of the vector body and in the scalar tail, at every width. */
+    static final int[] SPECIAL_LENGTHS = {7, 19, 71};
+    /** Calls of each kernel before its results are checked again, so that the JIT has compiled the loop. */
+    static final int WARM_CALLS = 20_000;
+
+    /** Bitwise for NaN, infinities and zeros (the sign of a zero counts), within a few ulp otherwise. */
+    static void assertSpecial(String what, float expected, float actual) {
+        boolean exact = Float.isNaN(expected) || Float.isInfinite(expected) || expected == 0f;
+        boolean ok = exact ? Float.floatToIntBits(expected) == Float.floatToIntBits(actual)
+                : Math.abs(expected - actual) <= 4 * Math.ulp(expected);
+        if (!ok) fail(what + ": expected " + expected + " got " + actual);
+    }
+
+    /** IEEE 754-2019 maximum: NaN if either is NaN, and -0 < +0. */
+    static float ieeeMaximum(float a, float b) {
+        if (a != a || b != b) return Float.NaN;
+        if (a == 0f && b == 0f) return Float.floatToRawIntBits(a) == 0 ? a : b;   // +0 wins
+        return a > b ? a : b;
+    }
+
+    /** IEEE 754-2019 minimum: NaN if either is NaN, and -0 < +0. */
+    static float ieeeMinimum(float a, float b) {
+        return -ieeeMaximum(-a, -b);
+    }
+
+    @Test
+    void activationsAndClampPropagateNaNAsPyTorchDoes() {
+        // The outputs for SPECIALS, as PyTorch 1.13 gives them (torch.relu, F.leaky_relu(x, 0.2), F.elu, F.softplus,
+        // clamp, torch.tanh, torch.sigmoid), except the sign of some zeros: clamp(-0, 0, ..) is +0 here (-0 < +0, as
+        // in maximum), and elu(-0) is alpha expm1(-0) = -0 (PyTorch: +0).
+        float nan = Float.NaN, inf = Float.POSITIVE_INFINITY, log2 = (float) Math.log(2);
+        Object[][] cases = {
+                {UnaryOp.RELU, 0f, 0f, new float[] {nan, inf, 0f, -0f, 0f, 1f, 0f}},
+                {UnaryOp.LEAKY_RELU, 0.2f, 0f, new float[] {nan, inf, -inf, -0f, 0f, 1f, -0.2f}},
+                {UnaryOp.ELU, 1f, 0f, new float[] {nan, inf, -1f, -0f, 0f, 1f, (float) Math.expm1(-1)}},
+                {UnaryOp.SOFTPLUS, 0f, 0f, new float[] {nan, inf, 0f, log2, log2, (float) Math.log1p(Math.E), (float) Math.log1p(1 / Math.E)}},
+                {UnaryOp.CLAMP, -0.5f, 0.5f, new float[] {nan, 0.5f, -0.5f, -0f, 0f, 0.5f, -0.5f}},
+                {UnaryOp.CLAMP, 0f, 0.5f, new float[] {nan, 0.5f, 0f, 0f, 0f, 0.5f, 0f}},
+                {UnaryOp.TANH, 0f, 0f, new float[] {nan, 1f, -1f, -0f, 0f, (float) Math.tanh(1), (float) Math.tanh(-1)}},
+                {UnaryOp.SIGMOID, 0f, 0f, new float[] {nan, 1f, 0f, 0.5f, 0.5f, (float) (1 / (1 + Math.exp(-1))), (float) (1 / (1 + Math.E))}}};
+        Kernels k = kernels();
+        for (Object[] c : cases) {
+            UnaryOp op = (UnaryOp) c[0];
+            float p = (float) c[1], q = (float) c[2];
+            float[] expected = (float[]) c[3];
+            for (int n : SPECIAL_LENGTHS) {
+                for (int shift = 0; shift < SPECIALS.length; shift++) {
+                    float[] x = new float[n], out = new float[n];
+                    for (int i = 0; i < n; i++) x[i] = SPECIALS[(i + shift) % SPECIALS.length];
+                    for (int call = 0; call < (shift == 0 && n == 71 ? WARM_CALLS : 1); call++) {
+                        k.unary(op, p, q, x, 0, out, 0, n);
+                        if (call != 0 && call != WARM_CALLS - 1) continue;
+                        for (int i = 0; i < n; i++)
+                            assertSpecial(op + "(" + x[i] + ") p=" + p + " n=" + n + " at " + i + " call " + call,
+                                    expected[(i + shift) % SPECIALS.length], out[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void maximumAndMinimumPropagateNaNAndOrderZeros() {
+        // Every pair of SPECIALS, contiguous and with one operand broadcast, in every lane and in the tail.
+        Kernels k = kernels();
+        int pairs = SPECIALS.length * SPECIALS.length, n = pairs + 5;
+        float[] a = new float[n], b = new float[n], out = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = SPECIALS[(i % pairs) / SPECIALS.length];
+            b[i] = SPECIALS[i % SPECIALS.length];
+        }
+        for (BinaryOp op : new BinaryOp[] {BinaryOp.MAX, BinaryOp.MIN}) {
+            for (int call = 0; call < WARM_CALLS; call++) {
+                k.binary(op, a, new int[] {1}, b, new int[] {1}, out, new int[] {n});
+                if (call != 0 && call != WARM_CALLS - 1) continue;
+                for (int i = 0; i < n; i++)
+                    assertSpecial(op + "(" + a[i] + ", " + b[i] + ") call " + call,
+                            op == BinaryOp.MAX ? ieeeMaximum(a[i], b[i]) : ieeeMinimum(a[i], b[i]), out[i]);
+            }
+            for (float s : SPECIALS) {
+                k.binary(op, a, new int[] {1}, new float[] {s}, new int[] {0}, out, new int[] {n});
+                for (int i = 0; i < n; i++)
+                    assertSpecial(op + "(" + a[i] + ", broadcast " + s + ")", op == BinaryOp.MAX ? ieeeMaximum(a[i], s) : ieeeMinimum(a[i], s), out[i]);
+            }
+        }
+    }
+
+    @Test
+    void maxReductionPropagatesNaNAndOrdersZeros() {
+        // Rows of -0 with one +0, rows of -inf with one +inf, rows of 1 with one NaN, the odd value at every position,
+        // reduced along a contiguous axis (inner 1) and along a strided one (inner 3).
+        Kernels k = kernels();
+        float[][] rows = {{-0f, 0f}, {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {1f, Float.NaN}, {-0f, -0f}, {0f, -0f}};
+        for (int len : new int[] {1, 2, 7, 19, 71}) {
+            for (float[] row : rows) {
+                for (int at = 0; at < len; at++) {
+                    int inner = 3;
+                    float[] x = new float[len * inner], outContiguous = new float[1], outStrided = new float[inner];
+                    for (int r = 0; r < len; r++) for (int i = 0; i < inner; i++) x[r * inner + i] = r == at ? row[1] : row[0];
+                    float expected = x[0];
+                    for (int r = 1; r < len; r++) expected = ieeeMaximum(expected, x[r * inner]);
+                    float[] column = new float[len];
+                    for (int r = 0; r < len; r++) column[r] = x[r * inner];
+                    for (int call = 0; call < (len == 71 && at == len / 2 ? WARM_CALLS : 1); call++) {
+                        k.reduce(ReduceOp.MAX, column, 1, len, 1, outContiguous);
+                        k.reduce(ReduceOp.MAX, x, 1, len, inner, outStrided);
+                        if (call != 0 && call != WARM_CALLS - 1) continue;
+                        String what = "max of " + len + " values " + row[0] + " with " + row[1] + " at " + at + " call " + call;
+                        assertSpecial(what, expected, outContiguous[0]);
+                        for (int i = 0; i < inner; i++) assertSpecial(what + " (strided)", expected, outStrided[i]);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void binaryOpsWithBroadcastStrides() {
         SplittableRandom r = new SplittableRandom(7);

@@ -32,7 +32,6 @@ public abstract class Optimizer {
     private List<ParamState> states = new ArrayList<>();
 
     protected Optimizer(List<ParamGroup> groups) {
-        if (groups.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameter groups");
         this.groups = List.copyOf(groups);
         Map<Tensor, Boolean> seen = new IdentityHashMap<>();
         List<Integer> owner = new ArrayList<>();
@@ -44,6 +43,8 @@ public abstract class Optimizer {
                 owner.add(g);
                 states.add(new ParamState());
             }
+        // As torch.optim: an optimizer over nothing is a mistake (often a module whose parameters() was empty).
+        if (params.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + ": optimizer got an empty parameter list");
         groupOf = owner.stream().mapToInt(Integer::intValue).toArray();
     }
 

@@ -142,6 +142,18 @@ class OptimizerTest {
     }
 
     @Test
+    void refusesAnEmptyParameterList() {
+        // torch.optim: "optimizer got an empty parameter list".
+        assertThatThrownBy(() -> new Adam(List.of(), 1e-3f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Adam: optimizer got an empty parameter list");
+        assertThatThrownBy(() -> new SGD(List.<Tensor>of(), 0.1f)).hasMessage("SGD: optimizer got an empty parameter list");
+        assertThatThrownBy(() -> new RMSProp(List.of(), 1e-3f)).hasMessage("RMSProp: optimizer got an empty parameter list");
+        assertThatThrownBy(() -> new Adam(List.of(ParamGroup.of(List.of(), 0.1f), ParamGroup.of(List.of(), 0.2f)), 0.9f, 0.999f, 1e-8f, 0f, false))
+                .hasMessage("Adam: optimizer got an empty parameter list");
+        assertThatThrownBy(() -> new SGD(List.<ParamGroup>of(), 0f, 0f, 0f, false)).hasMessage("SGD: optimizer got an empty parameter list");
+    }
+
+    @Test
     void rejectsBadSettings() {
         Tensor a = param(1f);
         assertThatThrownBy(() -> new Adam(List.of(ParamGroup.of(List.of(a), 0.1f)), 1f, 0.9f, 1e-8f, 0f, false)).hasMessageContaining("beta1");

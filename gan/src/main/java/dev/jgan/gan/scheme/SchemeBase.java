@@ -1,0 +1,277 @@
+package dev.jgan.gan.scheme;
+
+import dev.jgan.autodiff.GradMode;
+import dev.jgan.autodiff.Shape;
+import dev.jgan.autodiff.Tensor;
+import dev.jgan.gan.schedule.Schedule;
+import dev.jgan.gan.train.BatchSource;
+import dev.jgan.gan.train.StateRegistry;
+import dev.jgan.nn.Module;
+import dev.jgan.nn.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What every scheme shares: the iteration under its schedule (D steps, each on a fresh real batch and fresh noise,
+ * then G steps), the optimizer updates with their gradient norms, the checks of shapes and settings, the counters and
+ * the declaration of state. A scheme supplies its algorithm box as {@link #discriminatorStep} and {@link #generatorStep}.
+ *
+ * <p>Noise for the generator step: when D took a single step in the iteration, G's step reuses that step's noise and
+ * generated batch (as PyTorch's DCGAN example does, which saves a forward pass through G; Unrolled GAN's look-ahead
+ * needs exactly that minibatch); after several D steps (WGAN's critic loop) G draws fresh noise, as WGAN's
+ * algorithm 1 does.
+ */
+public abstract class SchemeBase implements Scheme {
+    protected final Module generator;
+    protected final Module discriminator;
+    protected final Optimizer generatorOptimizer;
+    protected final Optimizer discriminatorOptimizer;
+    protected final Latent latent;
+    protected final Schedule schedule;
+    private long iterations, generatorSteps, discriminatorSteps;
+
+    /** Takes the builder's settings; a concrete builder fills in its paper's optimizers and schedule before calling this. */
+    protected SchemeBase(Builder<?> b) {
+        String who = name();
+        if (b.generator == null || b.discriminator == null || b.latent == null || b.schedule == null)
+            throw new IllegalArgumentException(who + ": generator, discriminator, latent and schedule must be given");
+        if (b.generator.parameters().isEmpty()) throw new IllegalArgumentException(who + ": the generator has no parameters to train");
+        if (b.discriminator.parameters().isEmpty()) throw new IllegalArgumentException(who + ": the discriminator has no parameters to train");
+        Optimizers.requireTrains(who, "generator", b.generatorOptimizer, b.generator);
+        Optimizers.requireTrains(who, "discriminator", b.discriminatorOptimizer, b.discriminator);
+        this.generator = b.generator;
+        this.discriminator = b.discriminator;
+        this.latent = b.latent;
+        this.schedule = b.schedule;
+        this.generatorOptimizer = b.generatorOptimizer;
+        this.discriminatorOptimizer = b.discriminatorOptimizer;
+    }
+
+    /** The scheme's short name, for messages: e.g. "WGAN-GP". Must not read fields (it is called from the constructor). */
+    protected abstract String name();
+
+    // ---------------------------------------------------------------- the iteration
+
+    /** A discriminator step's minibatch and outcome. {@code fake} keeps G's graph when G's step may reuse it. */
+    protected record DStep(Tensor real, Tensor z, Tensor fake, float loss, float gradNorm, Map<String, Float> extras) {}
+
+    /** A generator step's outcome. */
+    protected record GStep(float loss, float gradNorm, Map<String, Float> extras) {}
+
+    /**
+     * One D step on a real batch and a generated one (G(z), with G's graph when {@code fake.requiresGrad()}: then
+     * the D step must use {@code fake.detach()}). Returns its outcome; use {@link #update} for the optimizer step.
+     */
+    protected abstract DStep discriminatorStep(Tensor real, Tensor z, Tensor fake);
+
+    /**
+     * One G step on {@code fake} = G(z) (with G's graph), where {@code last} is the iteration's last D step (its real
+     * batch and, when {@code fake} reuses it, its noise). Use {@link #update} for the optimizer step.
+     */
+    protected abstract GStep generatorStep(DStep last, Tensor z, Tensor fake);
+
+    @Override
+    public final StepResult step(BatchSource data) {
+        Map<String, Float> extras = new LinkedHashMap<>();
+        int dSteps = 0;
+        DStep last;
+        do {
+            Tensor real = data.next();
+            Tensor z = latent.sample(real.size(0));
+            // G's graph is kept only when G's step may reuse this batch: a first D step that may be the only one.
+            boolean mayReuse = dSteps == 0 && schedule.mayStopAfterOneDiscriminatorStep(generatorSteps);
+            Tensor fake = mayReuse ? generator.forward(z) : noGrad(() -> generator.forward(z));
+            if (dSteps == 0 && iterations == 0) checkShapes(real, fake);
+            last = discriminatorStep(real, z, fake);
+            extras.putAll(last.extras());
+            dSteps++;
+            discriminatorSteps++;
+        } while (schedule.anotherDiscriminatorStep(dSteps, last.loss(), generatorSteps));
+        GStep g = null;
+        int gSteps = schedule.generatorSteps();
+        for (int i = 0; i < gSteps; i++) {
+            boolean reuse = dSteps == 1 && i == 0 && last.fake().requiresGrad();
+            Tensor z = reuse ? last.z() : latent.sample(last.real().size(0));
+            g = generatorStep(last, z, reuse ? last.fake() : generator.forward(z));
+            extras.putAll(g.extras());
+            generatorSteps++;
+        }
+        iterations++;
+        return new StepResult(last.loss(), g == null ? Float.NaN : g.loss(), last.gradNorm(), g == null ? Float.NaN : g.gradNorm(),
+                dSteps, gSteps, extras);
+    }
+
+    /**
+     * G's samples must be D's inputs: the same per-sample shape as the real batch. Checked on the first iteration,
+     * where a mismatch would otherwise surface as some layer's shape error deep inside D.
+     */
+    private void checkShapes(Tensor real, Tensor fake) {
+        int[] r = real.shape(), f = fake.shape();
+        if (r.length < 2 || !Arrays.equals(Arrays.copyOfRange(r, 1, r.length), Arrays.copyOfRange(f, 1, f.length)) || f[0] != r[0])
+            throw new IllegalArgumentException(name() + ": the generator's output " + Shape.str(f) + " (from noise of per-sample shape "
+                    + Shape.str(latent.shape()) + ") does not have the per-sample shape of the real batch " + Shape.str(r)
+                    + ", so the discriminator cannot take both");
+    }
+
+    // ---------------------------------------------------------------- helpers for the steps
+
+    /**
+     * One optimizer step on {@code loss}: clears the optimizer's gradients, backpropagates, and returns the global L2
+     * norm of the gradients of {@code net}'s parameters before stepping.
+     */
+    protected static float update(Optimizer optimizer, Module net, Tensor loss) {
+        optimizer.zeroGrad();
+        loss.backward();
+        float norm = gradNorm(net);
+        optimizer.step();
+        return norm;
+    }
+
+    /** sqrt(sum of squares) of every parameter gradient of {@code net} (0 for none), accumulated in double. */
+    protected static float gradNorm(Module net) {
+        double sum = 0;
+        for (Tensor p : net.parameters()) {
+            Tensor g = p.grad();
+            if (g == null) continue;
+            for (float v : g.buffer()) sum += (double) v * v;
+        }
+        return (float) Math.sqrt(sum);
+    }
+
+    /**
+     * Runs {@code body} with {@code net}'s parameters marked as not requiring grad, so a loss backpropagated through
+     * {@code net} (D, during G's step) reaches its input without computing gradients for its weights, which G's step
+     * would throw away. The marks are restored afterwards, even on an exception.
+     */
+    protected static <T> T frozen(Module net, Supplier<T> body) {
+        List<Tensor> changed = new ArrayList<>();
+        try {
+            for (Tensor p : net.parameters())
+                if (p.requiresGrad()) {
+                    p.requiresGrad(false);
+                    changed.add(p);
+                }
+            return body.get();
+        } finally {
+            for (Tensor p : changed) p.requiresGrad(true);
+        }
+    }
+
+    protected static <T> T noGrad(Supplier<T> body) {
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            return body.get();
+        }
+    }
+
+    // ---------------------------------------------------------------- state and accessors
+
+    /**
+     * Declares G, D, both optimizers, the noise generator and the counters; schemes with more state (their own random
+     * generators) add theirs after calling this.
+     */
+    @Override
+    public void registerState(StateRegistry r) {
+        r.module("generator", generator).module("discriminator", discriminator)
+                .optimizer("generator", generatorOptimizer).optimizer("discriminator", discriminatorOptimizer)
+                .rng("latent", latent.rng())
+                .counter("iterations", () -> iterations, v -> iterations = v)
+                .counter("generator_steps", () -> generatorSteps, v -> generatorSteps = v)
+                .counter("discriminator_steps", () -> discriminatorSteps, v -> discriminatorSteps = v);
+    }
+
+    @Override
+    public final Module generator() {
+        return generator;
+    }
+
+    @Override
+    public final Module discriminator() {
+        return discriminator;
+    }
+
+    @Override
+    public final Optimizer generatorOptimizer() {
+        return generatorOptimizer;
+    }
+
+    @Override
+    public final Optimizer discriminatorOptimizer() {
+        return discriminatorOptimizer;
+    }
+
+    @Override
+    public final Latent latent() {
+        return latent;
+    }
+
+    @Override
+    public final Schedule schedule() {
+        return schedule;
+    }
+
+    @Override
+    public final long iterations() {
+        return iterations;
+    }
+
+    @Override
+    public final long generatorSteps() {
+        return generatorSteps;
+    }
+
+    @Override
+    public final long discriminatorSteps() {
+        return discriminatorSteps;
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    /**
+     * The settings every scheme takes: G, D and p(z) (required), and optionally the optimizers and the schedule;
+     * a concrete builder's {@code build()} fills in its paper's for those not given.
+     */
+    @SuppressWarnings("unchecked")
+    public abstract static class Builder<B extends Builder<B>> {
+        protected final Module generator;
+        protected final Module discriminator;
+        protected final Latent latent;
+        protected Optimizer generatorOptimizer;
+        protected Optimizer discriminatorOptimizer;
+        protected Schedule schedule;
+
+        protected Builder(Module generator, Module discriminator, Latent latent) {
+            this.generator = generator;
+            this.discriminator = discriminator;
+            this.latent = latent;
+        }
+
+        /** Optimizers in place of the paper's (e.g. other learning rates for TTUR). */
+        public B optimizers(Optimizer forGenerator, Optimizer forDiscriminator) {
+            this.generatorOptimizer = forGenerator;
+            this.discriminatorOptimizer = forDiscriminator;
+            return (B) this;
+        }
+
+        /** A schedule in place of the paper's. */
+        public B schedule(Schedule schedule) {
+            this.schedule = schedule;
+            return (B) this;
+        }
+
+        /** Fills in what was not given: the paper's schedule and optimizers (built only then, over G's and D's parameters). */
+        protected final void defaults(Schedule paperSchedule, java.util.function.Function<Module, Optimizer> paperG,
+                                      java.util.function.Function<Module, Optimizer> paperD) {
+            if (schedule == null) schedule = paperSchedule;
+            if (generatorOptimizer == null && generator != null && !generator.parameters().isEmpty()) generatorOptimizer = paperG.apply(generator);
+            if (discriminatorOptimizer == null && discriminator != null && !discriminator.parameters().isEmpty())
+                discriminatorOptimizer = paperD.apply(discriminator);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.jgan.gan.scheme;
+
+import dev.jgan.autodiff.Tensor;
+import dev.jgan.gan.loss.AdversarialLoss;
+import dev.jgan.gan.schedule.Schedule;
+import dev.jgan.nn.Functional;
+import dev.jgan.nn.Module;
+import dev.jgan.nn.optim.Optimizer;
+import dev.jgan.nn.optim.UnrolledOptimizer;
+import java.util.Map;
+
+/**
+ * Unrolled GAN (Metz, Poole, Pfau and Sohl-Dickstein 2017, "Unrolled Generative Adversarial Networks", section 2):
+ * G is trained against the discriminator as it will be k optimizer steps ahead, which penalises G for moving to
+ * where D would follow and so discourages mode collapse.
+ * <pre>
+ *   for each iteration:
+ *     x ~ data, z ~ p(z)
+ *     D: one step on loss_D(D(x), D(G(z)))                     theta_D <- theta_D^1
+ *     unroll from theta_D^1 on the same minibatch (x, z):     theta_D^(i+1) = theta_D^i - eta grad loss_D(theta_D^i)
+ *     G: descend  loss_G(D(G(z)); theta_D^(1+k))                D stays at theta_D^1
+ * </pre>
+ * Second order (the paper's): the k look-ahead steps are differentiable functions of G's parameters (the
+ * optimizer's {@link Optimizer#unrolled()} step through {@link Functional#call}), so G's gradient flows through all
+ * of them. First order: the k steps are real optimizer steps from a snapshot of D and its optimizer, G is updated
+ * against the unrolled D as it stands, and D is restored to theta_D^1. k = 0 is exactly the plain GAN step.
+ * Memory grows with k: the second-order graph keeps every look-ahead step's activations and gradients.
+ *
+ * <p>Defaults: k = 5, second order, the non-saturating loss, Adam(lr 1e-4, beta1 0.5, beta2 0.999) for both, one
+ * D step per iteration (the settings of the paper's 2-D mixture experiment and of the PyTorch reference workload).
+ * Reported: {@code unroll_steps} and, second order, {@code unrolled_d_loss} (D's loss at its last look-ahead step).
+ */
+public final class UnrolledGan extends SchemeBase {
+    private final AdversarialLoss loss;
+    private final int unrollSteps;
+    private final boolean secondOrder;
+
+    private UnrolledGan(Builder b) {
+        super(b);
+        this.loss = b.loss;
+        this.unrollSteps = b.unrollSteps;
+        this.secondOrder = b.secondOrder;
+    }
+
+    public static Builder builder(Module generator, Module discriminator, Latent latent) {
+        return new Builder(generator, discriminator, latent);
+    }
+
+    @Override
+    protected String name() {
+        return "Unrolled GAN";
+    }
+
+    public int unrollSteps() {
+        return unrollSteps;
+    }
+
+    public boolean secondOrder() {
+        return secondOrder;
+    }
+
+    @Override
+    protected DStep discriminatorStep(Tensor real, Tensor z, Tensor fake) {
+        // D: one step on loss_D(D(x), D(G(z))): theta_D <- theta_D^1 (the plain GAN's D step)
+        Tensor lossD = loss.discriminator(discriminator.forward(real), discriminator.forward(fake.detach()));
+        float norm = update(discriminatorOptimizer, discriminator, lossD);
+        return new DStep(real, z, fake, lossD.item(), norm, Map.of());
+    }
+
+    @Override
+    protected GStep generatorStep(DStep last, Tensor z, Tensor fake) {
+        if (unrollSteps == 0) return plainGeneratorStep(fake, Map.of("unroll_steps", 0f));
+        return secondOrder ? secondOrderStep(last.real(), fake) : firstOrderStep(last.real(), fake);
+    }
+
+    /** G against D as it is. */
+    private GStep plainGeneratorStep(Tensor fake, Map<String, Float> extras) {
+        return frozen(discriminator, () -> {
+            Tensor lossG = loss.generator(discriminator.forward(fake));
+            return new GStep(lossG.item(), update(generatorOptimizer, generator, lossG), extras);
+        });
+    }
+
+    /** k real D steps from a snapshot, G against the result, then D back to theta_D^1. */
+    private GStep firstOrderStep(Tensor real, Tensor fake) {
+        // The snapshot covers D's buffers too (batch-norm statistics, spectral-norm vectors move in its forwards).
+        Optimizer.Snapshot afterFirstStep = discriminatorOptimizer.snapshot(discriminator);
+        Tensor fixedFake = fake.detach();
+        for (int i = 0; i < unrollSteps; i++) {
+            Tensor lossD = loss.discriminator(discriminator.forward(real), discriminator.forward(fixedFake));
+            update(discriminatorOptimizer, discriminator, lossD);
+        }
+        GStep g = plainGeneratorStep(fake, Map.of("unroll_steps", (float) unrollSteps));
+        discriminatorOptimizer.restore(afterFirstStep);
+        return g;
+    }
+
+    /** k differentiable D steps from theta_D^1; G's loss at theta_D^(1+k) is backpropagated through all of them. */
+    private GStep secondOrderStep(Tensor real, Tensor fake) {
+        // D's forwards below would move its buffers; its parameters and optimizer are only read.
+        Optimizer.Snapshot buffers = discriminator.namedBuffers().isEmpty() ? null : discriminatorOptimizer.snapshot(discriminator);
+        UnrolledOptimizer lookAhead = discriminatorOptimizer.unrolled();
+        Map<String, Tensor> theta = discriminator.namedParameters();
+        float lastLossD = Float.NaN;
+        for (int i = 0; i < unrollSteps; i++) {
+            // theta^(i+1) = step(theta^i, grad loss_D(theta^i)): G(z) is not detached, so theta^(i+1) depends on G
+            Map<String, Tensor> at = theta;
+            Tensor lossD = Functional.call(discriminator, at, () -> loss.discriminator(discriminator.forward(real), discriminator.forward(fake)));
+            lastLossD = lossD.item();
+            theta = lookAhead.step(discriminator, at, lossD);
+        }
+        Map<String, Tensor> ahead = theta;
+        Tensor lossG = Functional.call(discriminator, ahead, () -> loss.generator(discriminator.forward(fake)));
+        // D's own parameters start the unrolled chain; freezing them for this backward skips their unused gradients.
+        float norm = frozen(discriminator, () -> update(generatorOptimizer, generator, lossG));
+        if (buffers != null) discriminatorOptimizer.restore(buffers);
+        return new GStep(lossG.item(), norm, Map.of("unroll_steps", (float) unrollSteps, "unrolled_d_loss", lastLossD));
+    }
+
+    @Override
+    public String describe() {
+        return "Unrolled GAN(k=" + unrollSteps + ", " + (secondOrder ? "second" : "first") + " order, " + loss.name() + " loss, "
+                + schedule.describe() + ")";
+    }
+
+    /** Settings of {@link UnrolledGan}. */
+    public static final class Builder extends SchemeBase.Builder<Builder> {
+        AdversarialLoss loss = AdversarialLoss.nonSaturating();
+        int unrollSteps = 5;
+        boolean secondOrder = true;
+
+        Builder(Module generator, Module discriminator, Latent latent) {
+            super(generator, discriminator, latent);
+        }
+
+        /** k, the look-ahead steps (default 5; 0 gives the plain GAN step). */
+        public Builder unrollSteps(int k) {
+            if (k < 0) throw new IllegalArgumentException("Unrolled GAN: unrollSteps must be >= 0, got unrollSteps=" + k);
+            this.unrollSteps = k;
+            return this;
+        }
+
+        /** Differentiate through the look-ahead steps (true, the default and the paper's) or not (first order). */
+        public Builder secondOrder(boolean on) {
+            this.secondOrder = on;
+            return this;
+        }
+
+        public Builder loss(AdversarialLoss loss) {
+            if (loss == null) throw new IllegalArgumentException("Unrolled GAN: loss must be given");
+            this.loss = loss;
+            return this;
+        }
+
+        public UnrolledGan build() {
+            defaults(Schedule.alternating(), g -> Optimizers.adam(g, 1e-4f, 0.5f, 0.999f), d -> Optimizers.adam(d, 1e-4f, 0.5f, 0.999f));
+            return new UnrolledGan(this);
+        }
+    }
+}

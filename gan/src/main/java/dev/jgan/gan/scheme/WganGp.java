@@ -1,0 +1,125 @@
+package dev.jgan.gan.scheme;
+
+import dev.jgan.autodiff.GradMode;
+import dev.jgan.autodiff.Rng;
+import dev.jgan.autodiff.Tensor;
+import dev.jgan.gan.loss.AdversarialLoss;
+import dev.jgan.gan.regularize.GradientPenalty;
+import dev.jgan.gan.schedule.Schedule;
+import dev.jgan.gan.train.StateRegistry;
+import dev.jgan.nn.Module;
+import dev.jgan.nn.layers.BatchNorm;
+import java.util.Map;
+
+/**
+ * WGAN-GP (Gulrajani et al. 2017, "Improved Training of Wasserstein GANs", algorithm 1): WGAN's critic kept
+ * 1-Lipschitz by a penalty on its input gradient instead of weight clipping:
+ * <pre>
+ *   for each iteration:
+ *     for n_critic steps:
+ *       x ~ data, z ~ p(z), a ~ U[0, 1] per sample;  x_hat = a x + (1 - a) G(z)
+ *       D: descend  mean D(G(z)) - mean D(x) + lambda mean (||grad_x_hat D(x_hat)||_2 - 1)^2     (one Adam step)
+ *     z ~ p(z);  G: descend  -mean D(G(z))
+ * </pre>
+ * Defaults, the paper's: lambda 10, n_critic 5, Adam(lr 1e-4, beta1 0, beta2 0.9) for both; the one-sided penalty
+ * max(0, ||g|| - 1)^2 as an option. The penalty mixes samples under batch norm, so a critic holding a
+ * {@link BatchNorm} draws a warning (the paper uses layer norm). Reported: {@code gradient_penalty},
+ * {@code critic_grad_norm} (the mean input-gradient norm at the interpolates) and {@code wasserstein_estimate}
+ * (mean D(x) - mean D(G(z)) on the training batch; {@link #wassersteinEstimate} on a held-out one).
+ */
+public final class WganGp extends SchemeBase {
+    private static final System.Logger LOG = System.getLogger(WganGp.class.getName());
+    private static final AdversarialLoss LOSS = AdversarialLoss.wasserstein();
+    private final GradientPenalty penalty;
+    /** Draws the interpolation factors; part of the run's state. */
+    private final Rng interpolation;
+
+    private WganGp(Builder b) {
+        super(b);
+        this.penalty = b.penalty;
+        this.interpolation = b.interpolation;
+        if (discriminator.namedModules().values().stream().anyMatch(m -> m instanceof BatchNorm))
+            LOG.log(System.Logger.Level.WARNING, "WGAN-GP: the critic contains batch norm, which makes each sample's output depend on the"
+                    + " others, so the gradient penalty no longer constrains per-sample gradients; the paper uses layer norm instead");
+    }
+
+    /** A builder with the paper's defaults; {@code interpolation} draws the per-sample factors a. */
+    public static Builder builder(Module generator, Module critic, Latent latent, Rng interpolation) {
+        return new Builder(generator, critic, latent, interpolation);
+    }
+
+    @Override
+    protected String name() {
+        return "WGAN-GP";
+    }
+
+    public GradientPenalty penalty() {
+        return penalty;
+    }
+
+    @Override
+    protected DStep discriminatorStep(Tensor real, Tensor z, Tensor fake) {
+        Tensor fixedFake = fake.detach();
+        // mean D(G(z)) - mean D(x)
+        Tensor wasserstein = LOSS.discriminator(discriminator.forward(real), discriminator.forward(fixedFake));
+        // + lambda mean (||grad D(x_hat)|| - 1)^2, x_hat = a x + (1 - a) G(z)
+        GradientPenalty.Result gp = penalty.compute(discriminator::forward, real, fixedFake, interpolation);
+        Tensor lossD = wasserstein.add(gp.penalty());
+        float norm = update(discriminatorOptimizer, discriminator, lossD);
+        return new DStep(real, z, fake, lossD.item(), norm, Map.of("gradient_penalty", gp.penalty().item(),
+                "critic_grad_norm", gp.gradNorms().mean().item(), "wasserstein_estimate", -wasserstein.item()));
+    }
+
+    @Override
+    protected GStep generatorStep(DStep last, Tensor z, Tensor fake) {
+        // G: descend -mean D(G(z))
+        return frozen(discriminator, () -> {
+            Tensor lossG = LOSS.generator(discriminator.forward(fake));
+            return new GStep(lossG.item(), update(generatorOptimizer, generator, lossG), Map.of());
+        });
+    }
+
+    /**
+     * The critic's estimate of the Wasserstein distance, mean D(x) - mean D(G(z)), on a batch it did not train on
+     * (a held-out real batch and fixed noise), without changing anything.
+     */
+    public float wassersteinEstimate(Tensor heldOutReal, Tensor noise) {
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            return -LOSS.discriminator(discriminator.forward(heldOutReal), discriminator.forward(generator.forward(noise))).item();
+        }
+    }
+
+    @Override
+    public void registerState(StateRegistry r) {
+        super.registerState(r);
+        r.rng("interpolation", interpolation);
+    }
+
+    @Override
+    public String describe() {
+        return "WGAN-GP(lambda=" + penalty.lambda() + (penalty.oneSided() ? ", one-sided" : "") + ", " + schedule.describe() + ")";
+    }
+
+    /** Settings of {@link WganGp}. */
+    public static final class Builder extends SchemeBase.Builder<Builder> {
+        GradientPenalty penalty = new GradientPenalty();
+        final Rng interpolation;
+
+        Builder(Module generator, Module critic, Latent latent, Rng interpolation) {
+            super(generator, critic, latent);
+            if (interpolation == null) throw new IllegalArgumentException("WGAN-GP: the interpolation generator must be given");
+            this.interpolation = interpolation;
+        }
+
+        /** The penalty's weight lambda (default 10) and form (two-sided, the paper's, or one-sided). */
+        public Builder penalty(float lambda, boolean oneSided) {
+            this.penalty = new GradientPenalty(lambda, oneSided);
+            return this;
+        }
+
+        public WganGp build() {
+            defaults(Schedule.fixed(5, 1), g -> Optimizers.adam(g, 1e-4f, 0f, 0.9f), d -> Optimizers.adam(d, 1e-4f, 0f, 0.9f));
+            return new WganGp(this);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.jgan.gan.train;
+
+import dev.jgan.autodiff.Tensor;
+
+/**
+ * Real training batches, one per call, [N, ...]. A scheme draws one per discriminator step (WGAN's five critic
+ * steps see five batches). A source that draws from a random generator declares it as its state, so a resumed run
+ * sees the same batches.
+ */
+public interface BatchSource extends Stateful {
+    /** The next real batch. */
+    Tensor next();
+
+    @Override
+    default void registerState(StateRegistry registry) {}
+}

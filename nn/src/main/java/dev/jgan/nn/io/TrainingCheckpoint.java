@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
  * Map<String, String> metadata = TrainingCheckpoint.load(path, parts);   // into freshly built objects
  * }</pre>
  *
- * <p>Layout (format version {@value #VERSION}); part names are letters, digits, '_' and '-':
+ * <p>Layout (format version {@value #VERSION}); part names are letters, digits, '_', '-' and '/' (to group them:
+ * {@code scheme/generator}):
  * <ul>
  *   <li>a module's state dict as tensors {@code module.<name>.<key>} (its own dtypes: num_batches_tracked is I64);
  *   <li>an optimizer's {@link Optimizer#stateDict()} as tensors {@code optimizer.<name>.state.<i>.<moment>} and
@@ -75,7 +76,8 @@ public final class TrainingCheckpoint {
     /** The layout version written by this class; {@link #load} reads exactly this version. */
     public static final int VERSION = 1;
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    /** Part names: no '.' (it separates a part's prefix from its keys) and no ',' (it separates names in the lists). */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_/-]+");
 
     /** The kinds of part, with the prefix of their entries and the metadata key listing their names. */
     private enum Kind {
@@ -154,7 +156,7 @@ public final class TrainingCheckpoint {
 
         private Parts add(Kind kind, String name, Part part) {
             if (name == null || !NAME.matcher(name).matches())
-                throw new IllegalArgumentException("TrainingCheckpoint.Parts: " + kind.prefix + " name '" + name + "' must be letters, digits, '_' or '-'");
+                throw new IllegalArgumentException("TrainingCheckpoint.Parts: " + kind.prefix + " name '" + name + "' must be letters, digits, '_', '-' or '/'");
             if (parts.putIfAbsent(key(kind, name), part) != null)
                 throw new IllegalArgumentException("TrainingCheckpoint.Parts: " + kind.prefix + " '" + name + "' is registered twice");
             part.kind = kind;

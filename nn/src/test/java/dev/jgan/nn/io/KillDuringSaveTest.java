@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -28,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly those of the same run computed here, in this JVM, up to that step (so it is that complete state, and
  * saves in two JVMs give the same bytes).
  *
- * <p>Each kill comes 0 to 1500 ms after the child's first step (its first, cold save takes about 0.6 s, later ones
- * 10-150 ms), so kills land inside saves and between them. The build runs 8 kills; for a longer campaign (docs/reliability.md):
+ * <p>Each child is killed 0 to 150 ms after it begins its 1st, 2nd, 3rd or 4th save (drawn from a seeded
+ * generator; a first, cold save takes about 0.6 s here, later ones 10-150 ms and a step 30-200 ms), so most kills
+ * land inside a save, at every stage of it, and the others in the step after it. The build runs 8 kills; for a
+ * longer campaign (docs/reliability.md):
  * {@code mvn -pl nn -am test -Dtest=KillDuringSaveTest -Dsurefire.failIfNoSpecifiedTests=false -Djgan.killtest.kills=250}.
  * NOTE: a killed process still has its written bytes in the page cache; this tests crashes of the process, not
  * of the machine (for which the writer forces the file to disk before the rename).
@@ -43,13 +43,15 @@ class KillDuringSaveTest {
         return new TinyGanRun(256, 64, seed);
     }
 
+    /** Each child is killed during or soon after its 1st to 4th save. */
+    private static final int SAVES_BEFORE_KILL = 4;
+
     private static final Pattern LINE = Pattern.compile("(resumed|begin|saved) (\\d+)( .*)?");
 
     /** What a child said before it was killed. */
     private static final class Transcript {
         final List<String> lines = new ArrayList<>();
-        final CountDownLatch firstBegin = new CountDownLatch(1);
-        long resumed = -1, lastBegun = -1, lastSaved = -1;
+        long resumed = -1, lastBegun = -1, lastSaved = -1, begins;
         double saveMillis;
         int saves;
 
@@ -62,7 +64,8 @@ class KillDuringSaveTest {
                 case "resumed" -> resumed = step;
                 case "begin" -> {
                     lastBegun = step;
-                    firstBegin.countDown();
+                    begins++;
+                    notifyAll();
                 }
                 default -> {
                     lastSaved = step;
@@ -70,6 +73,20 @@ class KillDuringSaveTest {
                     saveMillis += Double.parseDouble(m.group(3).trim());
                 }
             }
+        }
+
+        /** Waits until the child has begun its n-th save, or has ended; returns whether it began it. */
+        synchronized boolean awaitBegin(long n, long timeoutMs) throws InterruptedException {
+            long end = System.currentTimeMillis() + timeoutMs;
+            while (begins < n && !ended && System.currentTimeMillis() < end) wait(100);
+            return begins >= n;
+        }
+
+        boolean ended;
+
+        synchronized void end() {
+            ended = true;
+            notifyAll();
         }
     }
 
@@ -97,7 +114,7 @@ class KillDuringSaveTest {
     @Test
     void killedSavesLeaveTheOldOrTheNewCompleteStateAndNoPileOfTemporaryFiles(@TempDir Path tmp) throws Exception {
         int kills = Integer.getInteger("jgan.killtest.kills", 8);
-        int maxDelayMs = Integer.getInteger("jgan.killtest.maxDelayMs", 1500);
+        int maxDelayMs = Integer.getInteger("jgan.killtest.maxDelayMs", 150);
         Path dir = Files.createDirectory(tmp.resolve("run")), refDir = Files.createDirectory(tmp.resolve("reference"));
         Path checkpoint = dir.resolve("run.safetensors"), stderr = tmp.resolve("child-stderr.txt");
         Rng delays = new Rng(SEED);
@@ -112,12 +129,15 @@ class KillDuringSaveTest {
                     for (String line; (line = in.readLine()) != null; ) said.add(line);
                 } catch (IOException e) {
                     // the child is gone
+                } finally {
+                    said.end();
                 }
             });
             reader.start();
-            if (!said.firstBegin.await(120, TimeUnit.SECONDS) || !child.isAlive()) {
+            int save = 1 + delays.nextInt(SAVES_BEFORE_KILL);
+            if (!said.awaitBegin(save, 120_000) || !child.isAlive()) {
                 child.destroyForcibly().waitFor();
-                fail("child " + k + " did not start its loop; stdout " + said.lines + ", stderr:\n" + Files.readString(stderr));
+                fail("child " + k + " did not begin save " + save + "; stdout " + said.lines + ", stderr:\n" + Files.readString(stderr));
             }
             Thread.sleep(delays.nextInt(maxDelayMs + 1));
             child.destroyForcibly().waitFor(); // SIGKILL

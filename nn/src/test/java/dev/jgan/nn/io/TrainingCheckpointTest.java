@@ -243,4 +243,15 @@ class TrainingCheckpointTest {
         assertThatThrownBy(() -> new TrainingCheckpoint.Parts().module("g", l).module("g", l)).hasMessageContaining("module 'g' is registered twice");
         new TrainingCheckpoint.Parts().module("g", l).optimizer("g", new Adam(l.parameters(), 0.1f)); // one name per kind
     }
+
+    @Test
+    void groupedPartNamesRoundTrip() throws IOException {
+        Linear a = new Linear(2, 2, new Rng(1)), b = new Linear(2, 2, new Rng(2));
+        Path p = dir.resolve("grouped.safetensors");
+        TrainingCheckpoint.save(p, new TrainingCheckpoint.Parts().module("scheme/generator", a).optimizer("scheme/generator", new Adam(a.parameters(), 0.1f)),
+                Map.of());
+        assertThat(SafeTensorsReader.read(p).entries()).containsKey("module.scheme/generator.weight");
+        TrainingCheckpoint.load(p, new TrainingCheckpoint.Parts().module("scheme/generator", b).optimizer("scheme/generator", new Adam(b.parameters(), 0.1f)));
+        assertThat(b.parameter("weight").toArray()).containsExactly(a.parameter("weight").toArray());
+    }
 }

@@ -241,8 +241,10 @@ public final class TrainingCheckpoint {
             String list = meta.get(kind.list);
             if (list == null) continue;
             for (String name : list.split(",", -1)) {
-                if (!NAME.matcher(name).matches() || declared.putIfAbsent(key(kind, name), new Contents()) != null)
+                if (!NAME.matcher(name).matches() || declared.putIfAbsent(key(kind, name), new Contents()) != null) {
                     problems.add("metadata '" + kind.list + "' is '" + list + "', not a list of distinct part names");
+                    break;
+                }
             }
         }
         Map<String, String> user = new TreeMap<>();

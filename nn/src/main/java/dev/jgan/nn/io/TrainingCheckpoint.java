@@ -124,7 +124,7 @@ public final class TrainingCheckpoint {
             return add(Kind.COUNTER, name, new CounterPart(Objects.requireNonNull(get, "get"), Objects.requireNonNull(set, "set")));
         }
 
-        /** A double (an adaptive threshold, a running average), kept exactly. */
+        /** A double (an adaptive threshold, a running average), kept exactly (every bit but a NaN's payload). */
         public Parts scalar(String name, DoubleSupplier get, DoubleConsumer set) {
             return add(Kind.SCALAR, name, new ScalarPart(Objects.requireNonNull(get, "get"), Objects.requireNonNull(set, "set")));
         }

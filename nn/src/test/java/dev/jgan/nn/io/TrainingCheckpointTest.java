@@ -160,7 +160,6 @@ class TrainingCheckpointTest {
     @Test
     void everyDisagreementIsListedAndNothingChanges() throws IOException {
         Path p = edited("bad.safetensors", (t, d, m) -> {
-            m.put("format_version", "1");
             t.put("module.generator.0.weight", Tensor.zeros(6, 9));                // shape
             t.put("junk", Tensor.zeros(1));                                        // stray
             m.put("rngs", "noise,data,extra");                                     // unknown part

@@ -3,7 +3,7 @@ package dev.jgan.gan.data;
 import dev.jgan.autodiff.Rng;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.gan.train.BatchSource;
-import dev.jgan.gan.train.StateRegistry;
+import dev.jgan.nn.io.TrainingCheckpoint;
 
 /** Endless batches of a toy distribution, drawn from a generator of their own (declared as the source's state). */
 public final class ToyBatches implements BatchSource {
@@ -25,8 +25,8 @@ public final class ToyBatches implements BatchSource {
     }
 
     @Override
-    public void registerState(StateRegistry registry) {
-        registry.rng("rng", rng);
+    public void registerState(TrainingCheckpoint.Parts parts) {
+        parts.rng("rng", rng);
     }
 
     public ToyDistribution distribution() {

@@ -5,7 +5,7 @@ import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.gan.schedule.Schedule;
 import dev.jgan.gan.train.BatchSource;
-import dev.jgan.gan.train.StateRegistry;
+import dev.jgan.nn.io.TrainingCheckpoint;
 import dev.jgan.nn.Module;
 import dev.jgan.nn.optim.Optimizer;
 import java.util.ArrayList;
@@ -174,7 +174,7 @@ public abstract class SchemeBase implements Scheme {
      * generators) add theirs after calling this.
      */
     @Override
-    public void registerState(StateRegistry r) {
+    public void registerState(TrainingCheckpoint.Parts r) {
         r.module("generator", generator).module("discriminator", discriminator)
                 .optimizer("generator", generatorOptimizer).optimizer("discriminator", discriminatorOptimizer)
                 .rng("latent", latent.rng())

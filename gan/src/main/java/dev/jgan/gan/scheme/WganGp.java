@@ -6,7 +6,7 @@ import dev.jgan.autodiff.Tensor;
 import dev.jgan.gan.loss.AdversarialLoss;
 import dev.jgan.gan.regularize.GradientPenalty;
 import dev.jgan.gan.schedule.Schedule;
-import dev.jgan.gan.train.StateRegistry;
+import dev.jgan.nn.io.TrainingCheckpoint;
 import dev.jgan.nn.Module;
 import dev.jgan.nn.layers.BatchNorm;
 import java.util.Map;
@@ -90,7 +90,7 @@ public final class WganGp extends SchemeBase {
     }
 
     @Override
-    public void registerState(StateRegistry r) {
+    public void registerState(TrainingCheckpoint.Parts r) {
         super.registerState(r);
         r.rng("interpolation", interpolation);
     }

@@ -1,6 +1,7 @@
 package dev.jgan.gan.train;
 
 import dev.jgan.autodiff.Tensor;
+import dev.jgan.nn.io.TrainingCheckpoint;
 
 /**
  * Real training batches, one per call, [N, ...]. A scheme draws one per discriminator step (WGAN's five critic
@@ -12,5 +13,5 @@ public interface BatchSource extends Stateful {
     Tensor next();
 
     @Override
-    default void registerState(StateRegistry registry) {}
+    default void registerState(TrainingCheckpoint.Parts parts) {}
 }

@@ -1,7 +1,13 @@
 package dev.jgan.gan.train;
 
-/** A part of a training run with state of its own, declared to a {@link StateRegistry}. */
+import dev.jgan.nn.io.TrainingCheckpoint;
+
+/**
+ * A part of a training run with state of its own (networks, optimizers, random generators, counters), declared to a
+ * {@link TrainingCheckpoint.Parts} registry so that one run checkpoint holds it all and a resumed run continues
+ * bitwise. The same declarations serve saving and loading.
+ */
 public interface Stateful {
-    /** Declares every piece of state under names unique within this part (the caller prefixes them). */
-    void registerState(StateRegistry registry);
+    /** Declares every piece of state under names unique within this part (the owner puts them in a group). */
+    void registerState(TrainingCheckpoint.Parts parts);
 }

@@ -98,7 +98,28 @@ public final class TrainingCheckpoint {
      * may both be "generator"). Build it the same way before saving and before loading.
      */
     public static final class Parts {
-        private final Map<String, Part> parts = new LinkedHashMap<>(); // "kind.name" -> part, in registration order
+        private final Map<String, Part> parts; // "kind.name" -> part, in registration order; shared with group views
+        /** Prepended to every name registered through this view ("" for the registry itself). */
+        private final String group;
+
+        public Parts() {
+            this(new LinkedHashMap<>(), "");
+        }
+
+        private Parts(Map<String, Part> parts, String group) {
+            this.parts = parts;
+            this.group = group;
+        }
+
+        /**
+         * A view of this registry that registers every name under {@code group + "/"}: a component declares its
+         * parts by its own names ({@code "generator"}) and its owner decides where they go ({@code "scheme/generator"}).
+         */
+        public Parts within(String group) {
+            if (group == null || !NAME.matcher(group).matches())
+                throw new IllegalArgumentException("TrainingCheckpoint.Parts: group '" + group + "' must be letters, digits, '_', '-' or '/'");
+            return new Parts(parts, this.group + group + "/");
+        }
 
         /** A module's state dict (parameters and persistent buffers), loaded strictly. */
         public Parts module(String name, Module module) {
@@ -154,9 +175,10 @@ public final class TrainingCheckpoint {
             return add(Kind.STRING, name, new StringPart(Objects.requireNonNull(get, "get"), Objects.requireNonNull(set, "set")));
         }
 
-        private Parts add(Kind kind, String name, Part part) {
-            if (name == null || !NAME.matcher(name).matches())
-                throw new IllegalArgumentException("TrainingCheckpoint.Parts: " + kind.prefix + " name '" + name + "' must be letters, digits, '_', '-' or '/'");
+        private Parts add(Kind kind, String localName, Part part) {
+            if (localName == null || !NAME.matcher(localName).matches())
+                throw new IllegalArgumentException("TrainingCheckpoint.Parts: " + kind.prefix + " name '" + localName + "' must be letters, digits, '_', '-' or '/'");
+            String name = group + localName;
             if (parts.putIfAbsent(key(kind, name), part) != null)
                 throw new IllegalArgumentException("TrainingCheckpoint.Parts: " + kind.prefix + " '" + name + "' is registered twice");
             part.kind = kind;

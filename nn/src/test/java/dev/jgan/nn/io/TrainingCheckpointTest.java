@@ -36,6 +36,21 @@ class TrainingCheckpointTest {
         return Files.readAllBytes(p);
     }
 
+    /** A group view registers under "group/name" into the same registry; names stay unique across groups. */
+    @Test
+    void groupsPrefixNames(@TempDir Path dir) throws Exception {
+        Rng a = new Rng(1), b = new Rng(2);
+        TrainingCheckpoint.Parts parts = new TrainingCheckpoint.Parts();
+        parts.within("scheme").rng("noise", a);
+        parts.within("data").rng("noise", b);
+        TrainingCheckpoint.save(dir.resolve("g.safetensors"), parts, Map.of());
+        Map<String, String> meta = SafeTensorsReader.read(dir.resolve("g.safetensors")).metadata();
+        assertThat(meta.get("rngs")).isEqualTo("scheme/noise,data/noise");
+        assertThat(meta).containsKeys("rng.scheme/noise", "rng.data/noise");
+        assertThatThrownBy(() -> parts.within("scheme").rng("noise", b)).hasMessageContaining("'scheme/noise' is registered twice");
+        assertThatThrownBy(() -> parts.within("a.b")).hasMessageContaining("group 'a.b'");
+    }
+
     @Test
     void loadIntoFreshObjectsGivesBitwiseTheSavedState() throws IOException {
         TinyGanRun run = trained(4);

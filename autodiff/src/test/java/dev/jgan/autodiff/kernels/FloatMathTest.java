@@ -16,7 +16,7 @@ class FloatMathTest {
     @Test
     void withinTheirUlpBoundsOfStrictMath() {
         double[][] worst = FloatMathSweep.sweep(1021);
-        assertThat(worst[0][0]).as("exp, worst at %s", worst[0][1]).isLessThanOrEqualTo(0.85);
+        assertThat(worst[0][0]).as("exp, worst at %s", worst[0][1]).isLessThanOrEqualTo(0.9);
         assertThat(worst[1][0]).as("tanh, worst at %s", worst[1][1]).isLessThanOrEqualTo(1.35);
         assertThat(worst[2][0]).as("sigmoid, worst at %s", worst[2][1]).isLessThanOrEqualTo(1.5);
     }
@@ -27,7 +27,7 @@ class FloatMathTest {
         float[][] ranges = {{-104f, -87f}, {87f, 89f}, {0.6f, 0.65f}, {8.5f, 9.5f}, {-1e-3f, 1e-3f}, {-20f, 20f}};
         for (float[] r : ranges) {
             for (float x = r[0]; x <= r[1]; x = Math.nextUp(x == 0f ? 0f : x) + (r[1] - r[0]) / 3e5f) {
-                assertUlps(FloatMath.exp(x), StrictMath.exp(x), 0.85, "exp", x);
+                assertUlps(FloatMath.exp(x), StrictMath.exp(x), 0.9, "exp", x);
                 assertUlps(FloatMath.tanh(x), StrictMath.tanh(x), 1.35, "tanh", x);
                 assertUlps(FloatMath.sigmoid(x), FloatMathSweep.sigmoid(x), 1.5, "sigmoid", x);
             }

@@ -4,9 +4,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -51,6 +53,23 @@ public final class Autograd {
     /** {@link #grad(List, List, List, boolean, boolean, boolean)} for one scalar output. */
     public static List<Tensor> grad(Tensor output, List<Tensor> inputs, boolean createGraph) {
         return grad(List.of(output), inputs, null, createGraph, createGraph, false);
+    }
+
+    /**
+     * {@link #grad(List, List, List, boolean, boolean, boolean)} with flags instead of positional booleans, e.g.
+     * {@code grad(outputs, inputs, gradOutputs, GradOption.CREATE_GRAPH, GradOption.ALLOW_UNUSED)}; a flag left
+     * out is false, and gradOutputs may be null (ones, for one-element outputs).
+     */
+    public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> gradOutputs, GradOption... options) {
+        EnumSet<GradOption> set = EnumSet.noneOf(GradOption.class);
+        for (GradOption o : options) set.add(Objects.requireNonNull(o, "grad: null option"));
+        return grad(outputs, inputs, gradOutputs, set.contains(GradOption.CREATE_GRAPH), set.contains(GradOption.RETAIN_GRAPH),
+                set.contains(GradOption.ALLOW_UNUSED));
+    }
+
+    /** The gradients of one one-element output, with flags: {@code grad(loss, params, GradOption.CREATE_GRAPH)}. */
+    public static List<Tensor> grad(Tensor output, List<Tensor> inputs, GradOption... options) {
+        return grad(List.of(output), inputs, null, options);
     }
 
     /** Accumulates the gradient of {@code output} into the {@code grad} of every leaf that requires grad. */

@@ -30,6 +30,16 @@ public final class Conv {
                 x, w);
     }
 
+    /** convTranspose2d without output padding, PyTorch's default: {@code conv_transpose2d(x, w, stride=..., padding=...)}. */
+    public static Tensor convTranspose2d(Tensor x, Tensor w, ConvParams p) {
+        return convTranspose2d(x, w, p, 0, 0);
+    }
+
+    /** convTranspose2d with bias [out] (may be null) and no output padding. */
+    public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p) {
+        return convTranspose2d(x, w, bias, p, 0, 0);
+    }
+
     /** convTranspose2d with bias [out] (may be null). */
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvParams p, int outPadH, int outPadW) {
         Tensor y = convTranspose2d(x, w, p, outPadH, outPadW);

@@ -1,9 +1,12 @@
 package dev.jgan.autodiff;
 
+import java.util.Arrays;
+
 /**
- * Spatial resampling of NCHW images, all composed of other ops (so every order of derivative comes free):
- * average pooling is a depthwise convolution with a constant kernel; nearest upsampling is an expand;
- * pixel shuffle is a reshape-permute-reshape.
+ * Spatial resampling of NCHW images. All but max pooling are composed of other ops (so every order of
+ * derivative comes free): average pooling is a depthwise convolution with a constant kernel; nearest
+ * upsampling is an expand; pixel shuffle is a reshape-permute-reshape. Max pooling computes its forward
+ * directly and writes its backward with gather/scatterAdd ops ({@link MaxPooling}).
  */
 public final class Pooling {
     private Pooling() {}
@@ -23,6 +26,37 @@ public final class Pooling {
         int c = x.size(1);
         Tensor w = Tensor.full(1f / (kernel * kernel), c, 1, kernel, kernel);
         return Conv.conv2d(x, w, ConvParams.of(stride, padding, 1, c));
+    }
+
+    /** Max pooling over kernel x kernel windows with stride = kernel, as {@code torch.nn.functional.max_pool2d(x, kernel)}. */
+    public static Tensor maxPool2d(Tensor x, int kernel) {
+        return maxPool2d(x, kernel, kernel, 0, 1);
+    }
+
+    /**
+     * Max pooling over square windows, as {@code max_pool2d(x, kernel, stride, padding, dilation)}: [N, C, H, W] ->
+     * [N, C, OH, OW], OH = (H + 2 padding - dilation (kernel - 1) - 1) / stride + 1 (floor). Padding is -infinity
+     * and at most half the kernel; ties share the gradient evenly, as {@link Tensor#max()} does.
+     */
+    public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding, int dilation) {
+        return MaxPooling.maxPool2d(x, new MaxPooling.Window(kernel, kernel, stride, stride, padding, padding, dilation, dilation));
+    }
+
+    /**
+     * Max pooling with sizes per axis, as PyTorch's tuple arguments: each array holds {H, W} or one value for
+     * both; a null stride means the kernel size (PyTorch's default).
+     */
+    public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        int[] k = pair("kernel", kernel, x), s = stride == null ? k : pair("stride", stride, x);
+        int[] p = pair("padding", padding, x), d = pair("dilation", dilation, x);
+        return MaxPooling.maxPool2d(x, new MaxPooling.Window(k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1]));
+    }
+
+    private static int[] pair(String what, int[] v, Tensor x) {
+        if (v == null || v.length < 1 || v.length > 2)
+            throw new IllegalArgumentException("maxPool2d: " + what + " must hold 1 or 2 values, got " + (v == null ? "null" : Arrays.toString(v))
+                    + " for input " + Shape.str(x.shape()));
+        return v.length == 1 ? new int[] {v[0], v[0]} : v;
     }
 
     /** Each pixel repeated scale x scale times: [N, C, H, W] -> [N, C, H scale, W scale]. */

@@ -129,6 +129,23 @@ public final class Rng {
         return p;
     }
 
+    /**
+     * Reseeds the process-wide default generator, as {@code torch.manual_seed}: afterwards it draws exactly what
+     * {@code new Rng(seed)} draws. Layer constructors without an Rng argument draw from it, so their values depend
+     * on every earlier draw in the process; prefer explicit generators for reproducible runs.
+     */
+    public static void manualSeed(long seed) {
+        DefaultRng.manualSeed(seed);
+    }
+
+    /**
+     * The process-wide default generator (seeded with PyTorch's default seed until {@link #manualSeed} is called).
+     * Like every Rng it is not thread-safe: draw from it on one thread, e.g. while building a model.
+     */
+    public static Rng defaultGenerator() {
+        return DefaultRng.get();
+    }
+
     // The mixing functions of the LXM family (public domain constants: MurmurHash3's finaliser, Stafford's
     // variant 13 of it, and Doug Lea's mixer).
     private static long mixMurmur64(long z) {

@@ -35,6 +35,31 @@ public final class Tensor {
         return new Tensor(new Storage(data.clone()), shape.clone());
     }
 
+    /** A tensor of {@code data} rounded to float32, read row-major as {@code shape}. */
+    public static Tensor of(double[] data, int... shape) {
+        float[] f = new float[data.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) data[i];
+        return of(f, shape);
+    }
+
+    /** A tensor of {@code data} as float32 (exact up to 2^24 in magnitude, rounded beyond), read row-major as {@code shape}. */
+    public static Tensor of(int[] data, int... shape) {
+        float[] f = new float[data.length];
+        for (int i = 0; i < f.length; i++) f[i] = data[i];
+        return of(f, shape);
+    }
+
+    // Nested arrays, the shape inferred from their lengths as torch.tensor does; ragged arrays are refused.
+    public static Tensor of(float[][] data) { return NestedArrays.toTensor(data, 2); }
+    public static Tensor of(float[][][] data) { return NestedArrays.toTensor(data, 3); }
+    public static Tensor of(float[][][][] data) { return NestedArrays.toTensor(data, 4); }
+    public static Tensor of(double[][] data) { return NestedArrays.toTensor(data, 2); }
+    public static Tensor of(double[][][] data) { return NestedArrays.toTensor(data, 3); }
+    public static Tensor of(double[][][][] data) { return NestedArrays.toTensor(data, 4); }
+    public static Tensor of(int[][] data) { return NestedArrays.toTensor(data, 2); }
+    public static Tensor of(int[][][] data) { return NestedArrays.toTensor(data, 3); }
+    public static Tensor of(int[][][][] data) { return NestedArrays.toTensor(data, 4); }
+
     /** A 1-D tensor of the given values. */
     public static Tensor vector(float... data) {
         return of(data, data.length);
@@ -303,6 +328,8 @@ public final class Tensor {
     public Tensor mul(float s) { return Unary.mulScalar(this, s); }
     public Tensor div(float s) { return Unary.mulScalar(this, 1f / s); }
     public Tensor pow(float p) { return Unary.powScalar(this, p); }
+    /** s - this, as torch.rsub */
+    public Tensor rsub(float s) { return Unary.rsubScalar(this, s); }
     /** s / this */
     public Tensor rdiv(float s) { return Unary.rdivScalar(this, s); }
 
@@ -327,6 +354,8 @@ public final class Tensor {
     public Tensor abs() { return Unary.abs(this); }
     public Tensor square() { return Unary.square(this); }
     public Tensor tanh() { return Unary.tanh(this); }
+    public Tensor sin() { return Unary.sin(this); }
+    public Tensor cos() { return Unary.cos(this); }
     public Tensor sigmoid() { return Unary.sigmoid(this); }
     public Tensor relu() { return Unary.relu(this); }
     public Tensor leakyRelu(float slope) { return Unary.leakyRelu(this, slope); }
@@ -338,24 +367,34 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- reductions
 
+    // Axes as varargs drop the reduced axes (x.sum(1, 2); none given: all axes); the forms with a trailing
+    // boolean keep them as size 1 when it is true (x.sum(1, true), x.sum(new int[] {1, 2}, true)).
+
     /** Sum of all elements, as a rank-0 tensor. */
     public Tensor sum() { return Reductions.sum(this, new int[0], false); }
+    public Tensor sum(int... axes) { return Reductions.sum(this, axes, false); }
     public Tensor sum(int axis, boolean keepDim) { return Reductions.sum(this, new int[] {axis}, keepDim); }
     public Tensor sum(int[] axes, boolean keepDim) { return Reductions.sum(this, axes, keepDim); }
     public Tensor mean() { return Reductions.mean(this, new int[0], false); }
+    public Tensor mean(int... axes) { return Reductions.mean(this, axes, false); }
     public Tensor mean(int axis, boolean keepDim) { return Reductions.mean(this, new int[] {axis}, keepDim); }
     public Tensor mean(int[] axes, boolean keepDim) { return Reductions.mean(this, axes, keepDim); }
     public Tensor max() { return Reductions.max(this, new int[0], false); }
+    public Tensor max(int... axes) { return Reductions.max(this, axes, false); }
     public Tensor max(int axis, boolean keepDim) { return Reductions.max(this, new int[] {axis}, keepDim); }
     public Tensor max(int[] axes, boolean keepDim) { return Reductions.max(this, axes, keepDim); }
+    public Tensor min(int... axes) { return min(axes, false); }
+    public Tensor min(int axis, boolean keepDim) { return min(new int[] {axis}, keepDim); }
     public Tensor min(int[] axes, boolean keepDim) { return Reductions.max(this.neg(), axes, keepDim).neg(); }
     /** Variance with Bessel's correction {@code correction} (0 = population, 1 = unbiased, as torch.var). */
     public Tensor variance(int[] axes, boolean keepDim, int correction) { return Reductions.variance(this, axes, keepDim, correction); }
+    public Tensor logSumExp(int... axes) { return Reductions.logSumExp(this, axes, false); }
     public Tensor logSumExp(int[] axes, boolean keepDim) { return Reductions.logSumExp(this, axes, keepDim); }
     public Tensor softmax(int axis) { return Reductions.softmax(this, axis); }
     public Tensor logSoftmax(int axis) { return Reductions.logSoftmax(this, axis); }
     /** The L2 norm over the given axes (all if empty). */
     public Tensor norm(int[] axes, boolean keepDim) { return Reductions.norm(this, axes, keepDim); }
+    public Tensor norm(int... axes) { return Reductions.norm(this, axes, false); }
     /** Index of the largest value along the last axis of a 2-D tensor, per row (ties: first). Not differentiated. */
     public int[] argmaxRows() { return Reductions.argmaxRows(this); }
 

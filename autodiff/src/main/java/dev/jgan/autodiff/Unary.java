@@ -65,6 +65,14 @@ final class Unary {
         return op("sigmoid", UnaryOp.SIGMOID, 0, 0, x, (g, y) -> g.mul(y).mul(y.neg().add(1f))); // dx = g y (1 - y)
     }
 
+    static Tensor sin(Tensor x) {
+        return op("sin", UnaryOp.SIN, 0, 0, x, (g, y) -> g.mul(x.cos())); // dx = g cos x
+    }
+
+    static Tensor cos(Tensor x) {
+        return op("cos", UnaryOp.COS, 0, 0, x, (g, y) -> g.mul(x.sin()).neg()); // dx = -g sin x
+    }
+
     static Tensor relu(Tensor x) {
         // NOTE: as torch's threshold_backward: dx = g except where x <= 0, so the gradient at exactly 0 (either sign)
         // is 0 and at NaN it is g; a select rather than a product, so a NaN in g does not reach dx where x < 0.
@@ -94,6 +102,11 @@ final class Unary {
 
     static Tensor addScalar(Tensor x, float s) {
         return op("addScalar", UnaryOp.ADD_SCALAR, s, 0, x, (g, y) -> g);
+    }
+
+    /** s - x, as {@code torch.rsub(x, s)}: -x + s rounds exactly as s - x does, so two recorded ops suffice. */
+    static Tensor rsubScalar(Tensor x, float s) {
+        return addScalar(neg(x), s);
     }
 
     static Tensor mulScalar(Tensor x, float s) {

@@ -206,4 +206,23 @@ class AutogradTest {
         x.norm(new int[0], false).backward();
         assertThat(x.grad().toArray()).containsExactly(0, 0, 0);
     }
+
+    @Test
+    void gradWithOptionFlags() {
+        Tensor x = Tensor.vector(1, 2).requiresGrad(true), unused = Tensor.vector(3).requiresGrad(true);
+        Tensor y = x.pow(3f);
+        List<Tensor> g = Autograd.grad(List.of(y), List.of(x, unused), List.of(Tensor.vector(1, -1)), GradOption.CREATE_GRAPH, GradOption.ALLOW_UNUSED);
+        assertThat(g.get(0).toArray()).containsExactly(3, -12);         // 3 x^2 gy
+        assertThat(g.get(1)).isNull();
+        assertThat(g.get(0).requiresGrad()).isTrue();                    // created a graph
+        assertThat(Autograd.grad(g.get(0).sum(), List.of(x)).get(0).toArray()).containsExactly(6, -12); // 6 x gy
+        // without flags: no graph, unused inputs refused, the graph freed after the walk
+        Tensor z = x.square().sum();
+        assertThat(Autograd.grad(z, List.of(x)).get(0).requiresGrad()).isFalse();
+        assertThatThrownBy(() -> Autograd.grad(z, List.of(x))).hasMessageContaining("second time");
+        assertThatThrownBy(() -> Autograd.grad(x.sum(), List.of(x, unused))).hasMessageContaining("allowUnused");
+        Tensor w = x.square().sum();
+        Autograd.grad(w, List.of(x), GradOption.RETAIN_GRAPH);
+        assertThat(Autograd.grad(List.of(w), List.of(x), null).get(0).toArray()).containsExactly(2, 4);
+    }
 }

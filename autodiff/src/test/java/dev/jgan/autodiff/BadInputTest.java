@@ -139,4 +139,16 @@ class BadInputTest {
         assertThatThrownBy(() -> Tensor.zeros(3).variance(new int[] {0}, false, 3)).hasMessageContaining("variance");
         assertThatThrownBy(() -> Tensor.zeros(2, 3).sum(new int[] {1, -1}, false)).hasMessageContaining("repeated");
     }
+
+    @Test
+    void raggedOrNullNestedArrays() {
+        assertThatThrownBy(() -> Tensor.of(new float[][] {{1, 2, 3}, {4, 5}})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("of: ragged array: row [1] has length 2, expected 3 as the first row at that depth (inferred shape [2, 3])");
+        assertThatThrownBy(() -> Tensor.of(new double[][][] {{{1, 2}, {3, 4}}, {{5, 6}, {7}}}))
+                .hasMessageContaining("row [1][1] has length 1, expected 2");
+        assertThatThrownBy(() -> Tensor.of(new int[][] {{1}, null})).hasMessage("of: row [1] is null");
+        assertThatThrownBy(() -> Tensor.of(new float[][] {null, {1}})).hasMessage("of: row [0] is null");
+        assertThatThrownBy(() -> Tensor.of((float[][]) null)).hasMessage("of: array is null");
+        assertThatThrownBy(() -> Tensor.of(new double[] {1, 2, 3}, 2)).hasMessageContaining("3 values cannot fill shape [2]");
+    }
 }

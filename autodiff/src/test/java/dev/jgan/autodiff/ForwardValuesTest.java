@@ -234,4 +234,120 @@ class ForwardValuesTest {
         assertThat(Losses.mse(Tensor.vector(1, 2), Tensor.vector(3, 2)).item()).isEqualTo(2f);
         assertThat(Losses.l1(Tensor.vector(1, 2), Tensor.vector(3, 5)).item()).isEqualTo(2.5f);
     }
+
+    @Test
+    void lossReductions() {
+        Tensor logits = Tensor.vector(2f, -1f), t = Tensor.vector(1f, 0f);
+        float a = (float) Math.log1p(Math.exp(-2)), b = (float) Math.log1p(Math.exp(-1));
+        assertValues(Losses.binaryCrossEntropyWithLogits(logits, t, Reduction.NONE), new int[] {2}, a, b);
+        assertValues(Losses.binaryCrossEntropyWithLogits(logits, t, Reduction.SUM), new int[0], a + b);
+        assertThat(Losses.binaryCrossEntropyWithLogits(logits, t, Reduction.MEAN).item()).isEqualTo(Losses.binaryCrossEntropyWithLogits(logits, t).item());
+        Tensor l = Tensor.of(new float[] {1, 2, 3, 1, 1, 1}, 2, 3);
+        float ce0 = (float) (Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3), ce1 = (float) Math.log(3);
+        assertValues(Losses.crossEntropy(l, new int[] {2, 0}, Reduction.NONE), new int[] {2}, ce0, ce1);
+        assertValues(Losses.crossEntropy(l, new int[] {2, 0}, Reduction.SUM), new int[0], ce0 + ce1);
+        assertThat(Losses.crossEntropy(l, new int[] {2, 0}, Reduction.MEAN).item()).isEqualTo(Losses.crossEntropy(l, new int[] {2, 0}).item());
+        Tensor p = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2), q = Tensor.of(new float[] {3, 2, 1, 5}, 2, 2);
+        assertValues(Losses.mse(p, q, Reduction.NONE), new int[] {2, 2}, 4, 0, 4, 1);
+        assertValues(Losses.mse(p, q, Reduction.SUM), new int[0], 9);
+        assertValues(Losses.l1(p, q, Reduction.NONE), new int[] {2, 2}, 2, 0, 2, 1);
+        assertValues(Losses.l1(p, q, Reduction.SUM), new int[0], 5);
+        assertThat(Losses.l1(p, q, Reduction.MEAN).item()).isEqualTo(1.25f);
+    }
+
+    /** sin and cos are StrictMath's, rounded to float, bitwise on both kernel paths (the suite runs each). */
+    @Test
+    void sinAndCosAreStrictMathBitwise() {
+        Rng rng = new Rng(9);
+        float[] v = new float[1000];
+        for (int i = 0; i < v.length; i++) v[i] = (rng.nextFloat() - 0.5f) * (i < 500 ? 20f : 2e6f);
+        v[0] = 0f;
+        v[1] = -0f;
+        v[2] = Float.NaN;
+        v[3] = Float.POSITIVE_INFINITY;
+        v[4] = Float.MIN_VALUE;
+        v[5] = Float.MAX_VALUE;
+        Tensor x = Tensor.of(v, v.length);
+        float[] sin = x.sin().toArray(), cos = x.cos().toArray();
+        for (int i = 0; i < v.length; i++) {
+            assertThat(Float.floatToRawIntBits(sin[i])).as("sin(%s)", v[i]).isEqualTo(Float.floatToRawIntBits((float) StrictMath.sin(v[i])));
+            assertThat(Float.floatToRawIntBits(cos[i])).as("cos(%s)", v[i]).isEqualTo(Float.floatToRawIntBits((float) StrictMath.cos(v[i])));
+        }
+        assertThat(Float.floatToRawIntBits(sin[1])).isEqualTo(Float.floatToRawIntBits(-0f));
+    }
+
+    @Test
+    void rsubIsScalarMinusTensor() {
+        assertValues(Tensor.vector(1, -2, 0.5f).rsub(3f), new int[] {3}, 2, 5, 2.5f);
+        Tensor x = Tensor.vector(0.1f, 7.3f, -1e-8f);
+        assertThat(x.rsub(1f).toArray()).containsExactly(1f - 0.1f, 1f - 7.3f, 1f + 1e-8f);
+    }
+
+    @Test
+    void axesAsVarargs() {
+        Tensor x = Tensor.arange(24).reshape(2, 3, 4);
+        assertThat(x.sum(0, 2).toArray()).containsExactly(x.sum(new int[] {0, 2}, false).toArray());
+        assertThat(x.sum(0, 2).shape()).containsExactly(3);
+        assertThat(x.sum(1).shape()).containsExactly(2, 4);
+        assertThat(x.sum(1, true).shape()).containsExactly(2, 1, 4);        // (axis, keepDim) still means keepDim
+        assertValues(x.mean(-1), new int[] {2, 3}, 1.5f, 5.5f, 9.5f, 13.5f, 17.5f, 21.5f);
+        assertValues(x.max(0, 1), new int[] {4}, 20, 21, 22, 23);
+        assertValues(x.min(2), new int[] {2, 3}, 0, 4, 8, 12, 16, 20);
+        assertValues(x.min(2, true), new int[] {2, 3, 1}, 0, 4, 8, 12, 16, 20);
+        assertThat(x.norm(1, 2).toArray()).containsExactly(x.norm(new int[] {1, 2}, false).toArray());
+        assertThat(x.logSumExp(1).toArray()).containsExactly(x.logSumExp(new int[] {1}, false).toArray());
+        assertThat(x.sum(new int[0]).item()).isEqualTo(276f);               // no axes: all of them
+    }
+
+    @Test
+    void tensorsFromOtherArrays() {
+        assertValues(Tensor.of(new double[] {0.1, 2, -3.5, 4}, 2, 2), new int[] {2, 2}, 0.1f, 2, -3.5f, 4);
+        assertThat(Tensor.of(new double[] {0.1}, 1).item()).isEqualTo((float) 0.1);
+        assertValues(Tensor.of(new int[] {1, 2, 3}, 3, 1), new int[] {3, 1}, 1, 2, 3);
+        assertValues(Tensor.of(new float[][] {{1, 2, 3}, {4, 5, 6}}), new int[] {2, 3}, 1, 2, 3, 4, 5, 6);
+        assertValues(Tensor.of(new double[][] {{1.5}, {-2}}), new int[] {2, 1}, 1.5f, -2);
+        assertValues(Tensor.of(new int[][] {{7, 8}}), new int[] {1, 2}, 7, 8);
+        assertValues(Tensor.of(new float[][][] {{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}, {{9, 10}, {11, 12}}}), new int[] {3, 2, 2},
+                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+        assertValues(Tensor.of(new double[][][] {{{1}, {2}}}), new int[] {1, 2, 1}, 1, 2);
+        assertValues(Tensor.of(new int[][][] {{{1, 2, 3}}}), new int[] {1, 1, 3}, 1, 2, 3);
+        float[][][][] image = new float[2][3][4][5];
+        image[1][2][3][4] = 9f;
+        image[0][1][0][2] = -1f;
+        Tensor t = Tensor.of(image);
+        assertThat(t.shape()).containsExactly(2, 3, 4, 5);
+        assertThat(t.get(1, 2, 3, 4)).isEqualTo(9f);
+        assertThat(t.get(0, 1, 0, 2)).isEqualTo(-1f);
+        assertThat(t.sum().item()).isEqualTo(8f);
+        assertThat(Tensor.of(new double[1][2][3][4]).shape()).containsExactly(1, 2, 3, 4);
+        assertThat(Tensor.of(new int[2][1][1][3]).shape()).containsExactly(2, 1, 1, 3);
+        assertThat(Tensor.of(new float[0][3]).shape()).containsExactly(0, 0);   // no row to look at
+        assertThat(Tensor.of(new float[2][0]).shape()).containsExactly(2, 0);
+        float[][] source = {{1, 2}};
+        Tensor copy = Tensor.of(source);
+        source[0][0] = 5f;
+        assertThat(copy.get(0, 0)).isEqualTo(1f);                                // the values are copied
+    }
+
+    @Test
+    void defaultGeneratorIsReseededByManualSeed() {
+        Rng.manualSeed(123);
+        float[] first = {Rng.defaultGenerator().nextFloat(), Rng.defaultGenerator().nextGaussian()};
+        Rng reference = new Rng(123);
+        assertThat(first).containsExactly(reference.nextFloat(), reference.nextGaussian());
+        Rng held = Rng.defaultGenerator();
+        Rng.manualSeed(123);
+        assertThat(held.nextFloat()).isEqualTo(first[0]);                 // reseeded in place, as torch's generator object
+    }
+
+    @Test
+    void convTransposeWithoutOutputPaddingIsPyTorchsDefault() {
+        Rng rng = new Rng(4);
+        Tensor x = Tensor.randn(rng, 2, 3, 4, 5), w = Tensor.randn(rng, 3, 2, 4, 4), b = Tensor.randn(rng, 2);
+        ConvParams p = ConvParams.of(2, 1);
+        Tensor y = Conv.convTranspose2d(x, w, p);
+        assertThat(y.shape()).containsExactly(2, 2, 8, 10);                 // (H - 1) 2 - 2 + 4
+        assertThat(y.toArray()).containsExactly(Conv.convTranspose2d(x, w, p, 0, 0).toArray());
+        assertThat(Conv.convTranspose2d(x, w, b, p).toArray()).containsExactly(Conv.convTranspose2d(x, w, b, p, 0, 0).toArray());
+    }
 }

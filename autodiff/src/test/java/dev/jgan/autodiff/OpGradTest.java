@@ -162,6 +162,26 @@ class OpGradTest {
         s.add(both("l1", x -> Losses.l1(x.get(0), x.get(1)), randn(2, 3), randn(2, 3).add(5f)));
         // compositions that sit under gradient penalties
         s.add(both("layerNorm", x -> layerNorm(x.get(0)), randn(3, 5)));
+        // Later additions, last so that the inputs drawn for the specs above stay the same.
+        s.add(both("rsub", x -> x.get(0).rsub(1.5f).square(), randn(2, 3)));
+        s.add(both("sin", x -> x.get(0).sin(), randn(2, 3).mul(2f)));
+        s.add(both("cos", x -> x.get(0).cos(), randn(2, 3).mul(2f)));
+        // max pooling: distinct values (no ties), squared so that the double backward runs through the gather family
+        s.add(both("maxPool2d", x -> Pooling.maxPool2d(x.get(0), 2).square(), distinct(2, 3, 4, 4)));
+        s.add(both("maxPool2d", x -> Pooling.maxPool2d(x.get(0), 3, 2, 1, 1).square(), distinct(1, 2, 5, 5)));
+        s.add(both("maxPool2d", x -> Pooling.maxPool2d(x.get(0), 2, 1, 1, 2).square(), distinct(1, 2, 5, 6)));
+        s.add(both("maxPool2d", x -> Pooling.maxPool2d(x.get(0), new int[] {2, 3}, new int[] {1, 2}, new int[] {1, 0}, new int[] {2, 1}).mul(x.get(1)),
+                distinct(2, 1, 4, 5), randn(2, 1, 4, 2)));
+        // the same losses unreduced and summed
+        Tensor targets = Tensor.of(new float[] {1, 0, 0.3f, 1, 0, 1}, 2, 3);
+        s.add(both("binaryCrossEntropyWithLogits", x -> Losses.binaryCrossEntropyWithLogits(x.get(0), targets, Reduction.NONE), randn(2, 3).mul(3f)));
+        s.add(both("binaryCrossEntropyWithLogits", x -> Losses.binaryCrossEntropyWithLogits(x.get(0), targets, Reduction.SUM), randn(2, 3).mul(3f)));
+        s.add(both("crossEntropy", x -> Losses.crossEntropy(x.get(0), new int[] {2, 0, 1}, Reduction.NONE), randn(3, 4)));
+        s.add(both("crossEntropy", x -> Losses.crossEntropy(x.get(0), new int[] {3, 3}, Reduction.SUM), randn(2, 4)));
+        s.add(both("mse", x -> Losses.mse(x.get(0), x.get(1), Reduction.NONE), randn(2, 3), randn(2, 3)));
+        s.add(both("mse", x -> Losses.mse(x.get(0), x.get(1), Reduction.SUM), randn(2, 3), randn(2, 3)));
+        s.add(both("l1", x -> Losses.l1(x.get(0), x.get(1), Reduction.NONE), randn(2, 3), randn(2, 3).add(5f)));
+        s.add(both("l1", x -> Losses.l1(x.get(0), x.get(1), Reduction.SUM), randn(2, 3), randn(2, 3).sub(5f)));
         return s;
     }
 
@@ -188,14 +208,14 @@ class OpGradTest {
         Set<String> covered = new TreeSet<>();
         for (Spec s : specs()) covered.add(s.name());
         assertThat(covered).containsAll(List.of(
-                "add", "sub", "mul", "div", "pow", "maximum", "minimum", "where", "addScalar", "mulScalar", "powScalar", "rdivScalar",
-                "neg", "exp", "log", "log1p", "sqrt", "abs", "square", "tanh", "sigmoid", "relu", "leakyRelu", "elu", "softplus", "clamp",
+                "add", "sub", "mul", "div", "pow", "maximum", "minimum", "where", "addScalar", "mulScalar", "powScalar", "rdivScalar", "rsub",
+                "neg", "exp", "log", "log1p", "sqrt", "abs", "square", "tanh", "sin", "cos", "sigmoid", "relu", "leakyRelu", "elu", "softplus", "clamp",
                 "sum", "mean", "max", "min", "variance", "logSumExp", "softmax", "logSoftmax", "norm",
                 "reshape", "permute", "transpose", "slice", "narrow", "concat", "stack", "split", "chunk", "expand", "squeeze", "unsqueeze", "flatten",
                 "matmul", "matmulT", "indexSelect", "gather", "conv2d", "convTranspose2d", "conv2dWeightGrad",
-                "avgPool2d", "upsampleNearest2d", "pixelShuffle", "pixelUnshuffle",
+                "avgPool2d", "maxPool2d", "upsampleNearest2d", "pixelShuffle", "pixelUnshuffle",
                 "binaryCrossEntropyWithLogits", "crossEntropy", "mse", "l1", "layerNorm"));
-        assertThat(covered).hasSize(64);
+        assertThat(covered).hasSize(68);
         assertThat(specs().stream().filter(s -> !s.secondOrder())).isEmpty();
     }
 }

@@ -1,27 +1,23 @@
 package dev.jgan.examples;
 
-import dev.jgan.autodiff.GradMode;
-import dev.jgan.autodiff.Losses;
-import dev.jgan.autodiff.Rng;
-import dev.jgan.autodiff.Tensor;
 import dev.jgan.autodiff.kernels.KernelProvider;
-import dev.jgan.gan.data.GaussianMixture;
+import dev.jgan.gan.data.ToyDistribution;
 import dev.jgan.gan.eval.ModeCoverage;
-import dev.jgan.nn.Module;
-import dev.jgan.nn.Sequential;
+import dev.jgan.gan.scheme.StepResult;
 import dev.jgan.nn.io.Checkpoint;
-import dev.jgan.nn.layers.Linear;
-import dev.jgan.nn.layers.ReLU;
-import dev.jgan.nn.optim.Adam;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,92 +25,148 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * A GAN learns the 8-Gaussians ring (Metz et al., 2017, "Unrolled Generative Adversarial Networks", section
- * 3.1), with the networks and optimizer of the PyTorch reference workload: G is an MLP 256-128-128-2, D an
- * MLP 2-128-1, both ReLU, trained with the non-saturating loss and Adam(lr, 0.5, 0.999), one D step per
- * G step. No data is downloaded.
+ * The experiment this project was started for: mode collapse on the 8-Gaussians ring and its cure by Unrolled GAN
+ * (Metz et al. 2017, "Unrolled Generative Adversarial Networks", section 3.1 and figure 1). No data is downloaded.
  *
- * <p>Run: {@code java --add-modules jdk.incubator.vector -jar examples/target/jgan.jar gaussians}. Every
- * {@code --log-every} steps it prints the losses, how many of the 8 modes the generator covers and the share
- * of its samples within 3 standard deviations of a mode. Expect the standard GAN to drift between subsets of
- * the modes rather than cover all eight: the mode collapse that Unrolled GAN was made to cure. It writes
- * {@code samples.png} (generated points in blue over the modes and their 3-std discs), {@code metrics.csv} and
- * the generator's weights as {@code generator.safetensors} to {@code --out}.
+ * <p>Run: {@code java --add-modules jdk.incubator.vector -jar examples/target/jgan.jar gaussians}. With no
+ * {@code --scheme} it trains the standard GAN and the second-order Unrolled GAN (k = 5) side by side from the same
+ * initial networks and data, in the setting of {@link ToyExperiment}, prints progress and, every
+ * {@code --eval-every} steps, how many of the 8 modes each covers (a mode is covered when at least one of 2,500
+ * samples lies within 3 standard deviations of it: a high-quality sample), then a table of coverage over the steps.
+ * Expect the standard GAN to stay at a few modes, hopping between them, and Unrolled GAN to spread over all eight. It
+ * writes {@code samples.png} (a row per scheme, a column per evaluation) and {@code metrics.csv} to {@code --out}.
+ * With {@code --scheme} it trains that scheme alone and also writes its generator as {@code generator.safetensors}
+ * (the keys of PyTorch's {@code Sequential(Linear(256,128), ReLU(), Linear(128,128), ReLU(), Linear(128,2))}).
  */
-@Command(name = "gaussians", mixinStandardHelpOptions = true,
-        description = "Train a GAN on the 8-Gaussians ring and report mode coverage (no data needed).")
+@Command(name = "gaussians", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Standard GAN against Unrolled GAN on the 8-Gaussians ring (or one scheme on a toy set): mode coverage over",
+            "training, a figure of the samples and metrics.csv. No data needed."})
 public final class GaussiansCommand implements Callable<Integer> {
-    @Option(names = "--steps", description = "Training steps (default: ${DEFAULT-VALUE}).")
-    int steps = 3000;
+    @Option(names = "--scheme", paramLabel = "NAME",
+            description = "Train this scheme alone: standard, unrolled, unrolled-first-order, wgan or wgan-gp (default: standard and unrolled side by side).")
+    String scheme;
+    @Option(names = "--unroll-steps", paramLabel = "K", description = "Look-ahead steps of Unrolled GAN (default: ${DEFAULT-VALUE}).")
+    int unrollSteps = 5;
+    @Option(names = "--data", paramLabel = "SET", description = "Toy set: ring8, grid25 or swissroll (default: ${DEFAULT-VALUE}).")
+    String data = "ring8";
+    @Option(names = "--steps", description = "Training iterations (default: ${DEFAULT-VALUE}).")
+    int steps = 5000;
+    @Option(names = "--eval-every", paramLabel = "N", description = "Iterations between evaluations (default: ${DEFAULT-VALUE}).")
+    int evalEvery = 1000;
     @Option(names = "--batch", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch = 512;
-    @Option(names = "--lr", description = "Adam learning rate for G and D (default: ${DEFAULT-VALUE}).")
-    float lr = 1e-3f;
     @Option(names = "--seed", description = "Seed of every random number (default: ${DEFAULT-VALUE}).")
     long seed = 1;
-    @Option(names = "--log-every", description = "Steps between progress lines (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--log-every", paramLabel = "N", description = "Iterations between progress lines (default: ${DEFAULT-VALUE}).")
     int logEvery = 250;
-    @Option(names = "--out", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("runs", "gaussians");
 
     @Spec
     CommandSpec spec;
 
-    static final int NOISE = 256, HIDDEN = 128, EVAL_SAMPLES = 2500;
-
     @Override
-    public Integer call() throws IOException {
-        if (steps <= 0 || batch <= 0 || !(lr > 0) || logEvery <= 0)
-            throw new ParameterException(spec.commandLine(), "--steps, --batch, --lr and --log-every must be positive");
-        GaussianMixture ring = GaussianMixture.ring8();
-        Rng root = new Rng(seed);
-        Rng init = root.split(), data = root.split(), noise = root.split(), eval = root.split();
-        Module g = new Sequential(new Linear(NOISE, HIDDEN, init), new ReLU(), new Linear(HIDDEN, HIDDEN, init), new ReLU(), new Linear(HIDDEN, 2, init));
-        Module d = new Sequential(new Linear(2, HIDDEN, init), new ReLU(), new Linear(HIDDEN, 1, init));
-        Adam optG = new Adam(g.parameters(), lr, 0.5f, 0.999f), optD = new Adam(d.parameters(), lr, 0.5f, 0.999f);
-        Tensor ones = Tensor.ones(batch, 1), zeros = Tensor.zeros(batch, 1);
-        Tensor evalNoise = Tensor.randn(eval, EVAL_SAMPLES, NOISE);
+    public Integer call() throws Exception {
+        if (steps < 1 || batch < 1 || evalEvery < 1 || logEvery < 1)
+            throw new ParameterException(spec.commandLine(), "--steps, --batch, --eval-every and --log-every must be >= 1, got "
+                    + steps + ", " + batch + ", " + evalEvery + ", " + logEvery);
+        if (unrollSteps < 0) throw new ParameterException(spec.commandLine(), "--unroll-steps must be >= 0, got " + unrollSteps);
+        if (scheme != null && !ToyExperiment.SCHEMES.contains(scheme))
+            throw new ParameterException(spec.commandLine(), "--scheme must be one of " + ToyExperiment.SCHEMES + ", got '" + scheme + "'");
+        if (!ToyDistribution.names().contains(data))
+            throw new ParameterException(spec.commandLine(), "--data must be one of " + ToyDistribution.names() + ", got '" + data + "'");
+        ToyDistribution distribution = ToyDistribution.of(data);
+        List<String> names = scheme == null ? List.of("standard", "unrolled") : List.of(scheme);
+        List<ToyExperiment> runs = new ArrayList<>();
+        for (String n : names) runs.add(ToyExperiment.create(n, unrollSteps, distribution, batch, seed));
 
         Files.createDirectories(out);
-        System.out.printf(Locale.ROOT, "8-Gaussians GAN: %d steps, batch %d, lr %g, seed %d, kernels %s%n", steps, batch, lr, seed, KernelProvider.get().name());
-        System.out.printf(Locale.ROOT, "%6s %8s %8s %6s %9s %8s%n", "step", "loss_D", "loss_G", "modes", "hq_share", "ms/step");
+        System.out.printf(Locale.ROOT, "%s: %d iterations of batch %d, seed %d, kernels %s%n", data, steps, batch, seed, KernelProvider.get().name());
+        for (ToyExperiment r : runs) System.out.println("  " + r.label + ": " + r.scheme.describe());
         long start = System.nanoTime();
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("metrics.csv"), StandardCharsets.UTF_8))) {
-            csv.println("step,loss_d,loss_g,modes_covered,high_quality_share");
-            for (int step = 1; step <= steps; step++) {
-                // D step: real samples up, detached fakes down.
-                Tensor fake = g.forward(Tensor.randn(noise, batch, NOISE));
-                optD.zeroGrad();
-                Tensor lossD = Losses.binaryCrossEntropyWithLogits(d.forward(ring.sample(data, batch)), ones)
-                        .add(Losses.binaryCrossEntropyWithLogits(d.forward(fake.detach()), zeros));
-                lossD.backward();
-                optD.step();
-                // G step (non-saturating): make D call the same fakes real.
-                optG.zeroGrad();
-                Tensor lossG = Losses.binaryCrossEntropyWithLogits(d.forward(fake), ones);
-                lossG.backward();
-                optG.step(); // D's weights received gradients too; optD.zeroGrad() clears them before D's next step
-
-                if (step % logEvery == 0 || step == steps) {
-                    ModeCoverage c = ModeCoverage.of(generate(g, evalNoise), ring);
-                    double ms = (System.nanoTime() - start) / 1e6 / step;
-                    System.out.printf(Locale.ROOT, "%6d %8.4f %8.4f %4d/8 %9.3f %8.2f%n", step, lossD.item(), lossG.item(), c.modesCovered(), c.highQualityShare(), ms);
-                    csv.printf(Locale.ROOT, "%d,%.6f,%.6f,%d,%.6f%n", step, lossD.item(), lossG.item(), c.modesCovered(), c.highQualityShare());
-                }
-            }
+        // The schemes train side by side, one per thread: each iteration's ops are small, so two runs use two cores
+        // better than one run's kernels do. Each run's random streams are its own, so the results do not depend on it.
+        ExecutorService pool = Executors.newFixedThreadPool(runs.size());
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (ToyExperiment r : runs) done.add(pool.submit(() -> { train(r, start); return null; }));
+            for (Future<?> f : done) f.get();
+        } finally {
+            pool.shutdownNow();
         }
-        Tensor samples = generate(g, evalNoise);
-        new SampleGridFigure(String.format(Locale.ROOT, "8 Gaussians, seed %d", seed), List.of("standard GAN"), new int[] {steps}, ring)
-                .panel(0, 0, samples.toArray(), ModeCoverage.of(samples, ring))
-                .write(out.resolve("samples.png"));
-        Checkpoint.save(g, out.resolve("generator.safetensors"), Map.of("example", "gaussians", "steps", Integer.toString(steps), "seed", Long.toString(seed)));
-        System.out.println("wrote " + out.resolve("samples.png") + ", " + out.resolve("metrics.csv") + ", " + out.resolve("generator.safetensors"));
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        printTable(runs, distribution);
+        writeMetrics(runs, out.resolve("metrics.csv"));
+        int[] columns = runs.get(0).evaluations.stream().mapToInt(e -> (int) e.step()).toArray();
+        SampleGridFigure figure = new SampleGridFigure(String.format(Locale.ROOT, "%s, batch %d, seed %d", data, batch, seed),
+                runs.stream().map(r -> r.label).toList(), columns, distribution);
+        for (int row = 0; row < runs.size(); row++)
+            for (int col = 0; col < columns.length; col++) {
+                ToyExperiment.Evaluation e = runs.get(row).evaluations.get(col);
+                figure.panel(row, col, e.samples(), distribution.modes().length > 0 ? e.coverage() : null);
+            }
+        figure.write(out.resolve("samples.png"));
+        List<String> wrote = new ArrayList<>(List.of(out.resolve("samples.png").toString(), out.resolve("metrics.csv").toString()));
+        if (scheme != null) {
+            Path file = out.resolve("generator.safetensors");
+            Checkpoint.save(runs.get(0).scheme.generator(), file, Map.of("example", "gaussians", "scheme", scheme, "data", data,
+                    "steps", Integer.toString(steps), "seed", Long.toString(seed)));
+            wrote.add(file.toString());
+        }
+        System.out.printf(Locale.ROOT, "%.0f s; wrote %s%n", seconds, String.join(", ", wrote));
         return 0;
     }
 
-    private static Tensor generate(Module g, Tensor z) {
-        try (GradMode.Scope s = GradMode.noGrad()) {
-            return g.forward(z);
+    /** Trains one run, evaluating every --eval-every and printing a progress line every --log-every iterations. */
+    private void train(ToyExperiment r, long start) {
+        r.trainer.every(evalEvery, (iteration, result) -> r.evaluate(iteration, result));
+        r.trainer.every(logEvery, (iteration, result) -> progress(r, iteration, result, start));
+        r.trainer.trainUntil(steps);
+    }
+
+    private void progress(ToyExperiment r, long iteration, StepResult result, long start) {
+        double elapsed = (System.nanoTime() - start) / 1e9, eta = elapsed / iteration * (steps - iteration);
+        ToyExperiment.Evaluation last = r.evaluations.isEmpty() ? null : r.evaluations.get(r.evaluations.size() - 1);
+        String coverage = last == null || r.distribution.modes().length == 0 ? "" : String.format(Locale.ROOT, "  modes %d/%d at %d",
+                last.coverage().modesCovered(), last.coverage().modes(), last.step());
+        synchronized (System.out) {
+            System.out.printf(Locale.ROOT, "[%-22s] %6d/%d  loss D %7.4f  G %7.4f  %5.1f ms/it  eta %4.0f s%s%n", r.label, iteration, steps,
+                    result.dLoss(), result.gLoss(), 1e3 * elapsed / iteration, eta, coverage);
+        }
+    }
+
+    private static void printTable(List<ToyExperiment> runs, ToyDistribution distribution) {
+        if (distribution.modes().length == 0) return;
+        int modes = distribution.modes().length;
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Modes covered (of %d; a mode is covered when one of 2,500 samples lies within 3 std of it) and share of"
+                + " high-quality samples:%n", modes);
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%8s", "step"));
+        for (ToyExperiment r : runs) header.append(String.format(Locale.ROOT, "  %22s", r.label));
+        System.out.println(header);
+        for (int i = 0; i < runs.get(0).evaluations.size(); i++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%8d", runs.get(0).evaluations.get(i).step()));
+            for (ToyExperiment r : runs) {
+                ModeCoverage c = r.evaluations.get(i).coverage();
+                line.append(String.format(Locale.ROOT, "  %12s %8.1f%%", c.modesCovered() + "/" + modes, 100 * c.highQualityShare()));
+            }
+            System.out.println(line);
+        }
+    }
+
+    static final String CSV_HEADER = "scheme,step,loss_d,loss_g,grad_norm_d,grad_norm_g,modes_covered,modes,high_quality_share,reverse_kl";
+
+    private static void writeMetrics(List<ToyExperiment> runs, Path file) throws IOException {
+        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
+            csv.println(CSV_HEADER);
+            for (ToyExperiment r : runs)
+                for (ToyExperiment.Evaluation e : r.evaluations) {
+                    StepResult s = e.result();
+                    ModeCoverage c = e.coverage();
+                    csv.printf(Locale.ROOT, "%s,%d,%.6f,%.6f,%.6f,%.6f,%d,%d,%.6f,%.6f%n", r.name, e.step(), s.dLoss(), s.gLoss(),
+                            s.dGradNorm(), s.gGradNorm(), c.modesCovered(), c.modes(), c.highQualityShare(), c.reverseKl());
+                }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.jgan.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jgan.nn.io.SafeTensorsReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,35 +13,48 @@ import picocli.CommandLine;
 class GaussiansCommandTest {
 
     private static int run(Path out, String... extra) {
-        String[] args = new String[extra.length + 7];
-        String[] base = {"gaussians", "--steps", "6", "--batch", "64", "--out", out.toString()};
+        String[] base = {"gaussians", "--steps", "6", "--batch", "64", "--eval-every", "3", "--out", out.toString()};
+        String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
         return new CommandLine(new Jgan()).execute(args);
     }
 
+    /** The main job: standard and Unrolled GAN side by side, a figure and the metrics of both. */
     @Test
-    void writesMetricsPlotAndCheckpoint(@TempDir Path dir) throws Exception {
-        assertThat(run(dir, "--log-every", "3")).isZero();
+    void comparesStandardAndUnrolled(@TempDir Path dir) throws Exception {
+        assertThat(run(dir, "--unroll-steps", "2")).isZero();
         List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
-        assertThat(csv).hasSize(3);
-        assertThat(csv.get(0)).isEqualTo("step,loss_d,loss_g,modes_covered,high_quality_share");
-        assertThat(csv.get(1)).startsWith("3,");
-        assertThat(csv.get(2)).startsWith("6,");
+        assertThat(csv.get(0)).isEqualTo(GaussiansCommand.CSV_HEADER);
+        assertThat(csv).hasSize(5);
+        assertThat(csv.subList(1, 5)).extracting(l -> l.substring(0, l.indexOf(',', l.indexOf(',') + 1)))
+                .containsExactly("standard,3", "standard,6", "unrolled,3", "unrolled,6");
         assertThat(Files.size(dir.resolve("samples.png"))).isPositive();
-        assertThat(Files.size(dir.resolve("generator.safetensors"))).isPositive();
+        assertThat(dir.resolve("generator.safetensors")).doesNotExist();
+    }
+
+    /** One scheme alone also writes its generator with PyTorch's Sequential keys. */
+    @Test
+    void oneSchemeWritesItsGenerator(@TempDir Path dir) throws Exception {
+        assertThat(run(dir, "--scheme", "wgan-gp", "--data", "grid25")).isZero();
+        assertThat(Files.readAllLines(dir.resolve("metrics.csv"))).hasSize(3);
+        assertThat(SafeTensorsReader.read(dir.resolve("generator.safetensors")).tensors().keySet())
+                .containsExactlyInAnyOrder("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias");
     }
 
     @Test
     void sameSeedSameRun(@TempDir Path a, @TempDir Path b) throws Exception {
-        assertThat(run(a, "--seed", "5")).isZero();
-        assertThat(run(b, "--seed", "5")).isZero();
+        assertThat(run(a, "--seed", "5", "--scheme", "unrolled", "--unroll-steps", "1")).isZero();
+        assertThat(run(b, "--seed", "5", "--scheme", "unrolled", "--unroll-steps", "1")).isZero();
         assertThat(Files.readAllLines(a.resolve("metrics.csv"))).isEqualTo(Files.readAllLines(b.resolve("metrics.csv")));
         assertThat(Files.readAllBytes(a.resolve("generator.safetensors"))).isEqualTo(Files.readAllBytes(b.resolve("generator.safetensors")));
     }
 
     @Test
     void rejectsBadOptions(@TempDir Path dir) {
-        assertThat(run(dir, "--lr", "-1")).isNotZero();
+        assertThat(run(dir, "--scheme", "bogus")).isEqualTo(2);
+        assertThat(run(dir, "--unroll-steps", "-1")).isEqualTo(2);
+        assertThat(run(dir, "--data", "ring9")).isEqualTo(2);
+        assertThat(run(dir, "--steps", "0")).isEqualTo(2);
     }
 }

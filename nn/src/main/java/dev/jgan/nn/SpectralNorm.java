@@ -78,6 +78,14 @@ public final class SpectralNorm {
         return root;
     }
 
+    /**
+     * The layer's current estimate of the largest singular value of its {@code weight_orig}: the sigma its
+     * {@code weight} was last divided by, as long as the weight has not changed since that forward.
+     */
+    public static float sigma(Module layer) {
+        return sigma(layer, "weight");
+    }
+
     /** sigma = u^T W v from the layer's current u and v, without iterating (for monitoring and tests). */
     public static float sigma(Module layer, String name) {
         try (GradMode.Scope s = GradMode.noGrad()) {

@@ -22,15 +22,15 @@ class DocsExampleTest {
 
     static Sequential dcganGenerator(int nz, int ngf, Rng rng) {
         Sequential g = new Sequential(
-                new ConvTranspose2d(nz, ngf * 8, 4, 1, 0, 0, 1, false, rng),
+                new ConvTranspose2d(nz, ngf * 8, 4, 1, 0, false, rng),
                 new BatchNorm2d(ngf * 8), new ReLU(),
-                new ConvTranspose2d(ngf * 8, ngf * 4, 4, 2, 1, 0, 1, false, rng),
+                new ConvTranspose2d(ngf * 8, ngf * 4, 4, 2, 1, false, rng),
                 new BatchNorm2d(ngf * 4), new ReLU(),
-                new ConvTranspose2d(ngf * 4, ngf * 2, 4, 2, 1, 0, 1, false, rng),
+                new ConvTranspose2d(ngf * 4, ngf * 2, 4, 2, 1, false, rng),
                 new BatchNorm2d(ngf * 2), new ReLU(),
-                new ConvTranspose2d(ngf * 2, ngf, 4, 2, 1, 0, 1, false, rng),
+                new ConvTranspose2d(ngf * 2, ngf, 4, 2, 1, false, rng),
                 new BatchNorm2d(ngf), new ReLU(),
-                new ConvTranspose2d(ngf, 3, 4, 2, 1, 0, 1, false, rng),
+                new ConvTranspose2d(ngf, 3, 4, 2, 1, false, rng),
                 new Tanh());
         return Init.dcgan(g, rng);
     }

@@ -101,6 +101,59 @@ class SpectralNormTest {
         assertThat(c.buffer("weight_v").toArray()).containsExactly(v1);
     }
 
+    /** n power iterations per forward run the same steps as n forwards of one iteration, and follow the textbook recurrence. */
+    @Test
+    void powerIterationsPerForwardAreConfigurable() {
+        Linear three = new Linear(4, 3, new Rng(2)), one = new Linear(4, 3, new Rng(2));
+        SpectralNorm.apply(three, "weight", 3, 1e-12f, new Rng(3));
+        SpectralNorm.apply(one, "weight", 1, 1e-12f, new Rng(3));
+        float[] w = three.parameter("weight_orig").toArray();
+        double[] u = toDouble(three.buffer("weight_u").toArray());
+        Tensor x = Tensor.randn(rng, 2, 4);
+        three.forward(x);
+        for (int i = 0; i < 3; i++) one.forward(x);
+        assertThat(three.buffer("weight_u").toArray()).containsExactly(one.buffer("weight_u").toArray());
+        assertThat(three.buffer("weight_v").toArray()).containsExactly(one.buffer("weight_v").toArray());
+        assertThat(SpectralNorm.sigma(three)).isEqualTo(SpectralNorm.sigma(one));
+        // v = normalize(W^T u), u = normalize(W v), three times, in double
+        double[] v = new double[4];
+        for (int it = 0; it < 3; it++) {
+            for (int c = 0; c < 4; c++) {
+                v[c] = 0;
+                for (int r = 0; r < 3; r++) v[c] += w[r * 4 + c] * u[r];
+            }
+            normalizeInPlace(v);
+            for (int r = 0; r < 3; r++) {
+                u[r] = 0;
+                for (int c = 0; c < 4; c++) u[r] += w[r * 4 + c] * v[c];
+            }
+            normalizeInPlace(u);
+        }
+        double sigma = 0;
+        for (int r = 0; r < 3; r++) for (int c = 0; c < 4; c++) sigma += u[r] * w[r * 4 + c] * v[c];
+        assertValues(three.buffer("weight_u"), new int[] {3}, 1e-5f, (float) u[0], (float) u[1], (float) u[2]);
+        assertValues(three.buffer("weight_v"), new int[] {4}, 1e-5f, (float) v[0], (float) v[1], (float) v[2], (float) v[3]);
+        assertThat((double) SpectralNorm.sigma(three)).isCloseTo(sigma, within(1e-5 * sigma));
+        // the weight the forward used is weight_orig / sigma()
+        three.eval();
+        Tensor wNormalised = three.parameter("weight_orig").div(SpectralNorm.sigma(three));
+        Tensor expected = x.matmul(wNormalised.t()).add(three.parameter("bias"));
+        assertValues(three.forward(x), new int[] {2, 3}, 1e-6f, expected.toArray());
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    private static void normalizeInPlace(double[] a) {
+        double n = 0;
+        for (double x : a) n += x * x;
+        n = Math.sqrt(n);
+        for (int i = 0; i < a.length; i++) a[i] /= n;
+    }
+
     @Test
     void zeroPowerIterationsAreRefused() {
         Linear l = new Linear(3, 2, rng);

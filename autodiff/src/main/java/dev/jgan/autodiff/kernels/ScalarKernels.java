@@ -67,6 +67,9 @@ public class ScalarKernels implements Kernels {
             case RDIV_SCALAR: return p / v;
             case GT_SCALAR: return v > p ? 1f : 0f;
             case IN_RANGE: return v >= p && v <= q ? 1f : 0f;
+            // NOTE: StrictMath, not Math or a vector lanewise SIN/COS: those may differ by an ulp between JIT tiers.
+            case SIN: return (float) StrictMath.sin((double) v);
+            case COS: return (float) StrictMath.cos((double) v);
             default: throw new AssertionError(op);
         }
     }

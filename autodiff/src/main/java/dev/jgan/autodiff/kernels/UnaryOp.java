@@ -28,5 +28,9 @@ public enum UnaryOp {
     /** 1 where x > p, else 0 */
     GT_SCALAR,
     /** 1 where {@code p <= x <= q}, else 0 */
-    IN_RANGE
+    IN_RANGE,
+    /** sin x, as {@code StrictMath.sin} in double rounded to float on every kernel path (bitwise the same everywhere). */
+    SIN,
+    /** cos x, as {@code StrictMath.cos} in double rounded to float on every kernel path. */
+    COS
 }

@@ -17,6 +17,11 @@ public final class MinibatchDiscrimination extends Module {
     private final int kernels;
     private final int kernelDim;
 
+    /** As the constructor with an Rng, drawing from {@link Rng#defaultGenerator()} (explicit generators are preferred for reproducible runs). */
+    public MinibatchDiscrimination(int in, int kernels, int kernelDim) {
+        this(in, kernels, kernelDim, Rng.defaultGenerator());
+    }
+
     public MinibatchDiscrimination(int in, int kernels, int kernelDim, Rng rng) {
         if (in <= 0 || kernels <= 0 || kernelDim <= 0)
             throw new IllegalArgumentException("MinibatchDiscrimination: invalid in=" + in + " kernels=" + kernels + " kernelDim=" + kernelDim);

@@ -24,6 +24,11 @@ public final class ResBlockDown extends Module {
     private final Conv2d conv2;
     private final Conv2d shortcut;
 
+    /** As the constructor with an Rng, drawing from {@link Rng#defaultGenerator()} (explicit generators are preferred for reproducible runs). */
+    public ResBlockDown(int in, int out, boolean downsample, boolean first) {
+        this(in, out, downsample, first, Rng.defaultGenerator());
+    }
+
     public ResBlockDown(int in, int out, boolean downsample, boolean first, Rng rng) {
         this.downsample = downsample;
         this.first = first;

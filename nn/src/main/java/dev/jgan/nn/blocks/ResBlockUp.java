@@ -29,9 +29,19 @@ public final class ResBlockUp extends Module {
     private final Conv2d conv2;
     private final Conv2d shortcut;
 
+    /** As the constructor with an Rng, drawing from {@link Rng#defaultGenerator()} (explicit generators are preferred for reproducible runs). */
+    public ResBlockUp(int in, int out) {
+        this(in, out, Rng.defaultGenerator());
+    }
+
     /** A batch-normalised, upsampling block. */
     public ResBlockUp(int in, int out, Rng rng) {
         this(in, out, true, Norm.BATCH, 0, rng);
+    }
+
+    /** Draws from {@link Rng#defaultGenerator()}. */
+    public ResBlockUp(int in, int out, boolean upsample, Norm norm, int numClasses) {
+        this(in, out, upsample, norm, numClasses, Rng.defaultGenerator());
     }
 
     /** @param numClasses classes of the conditional batch norm (ignored unless norm is CONDITIONAL) */

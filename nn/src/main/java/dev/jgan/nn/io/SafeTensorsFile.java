@@ -16,9 +16,10 @@ public final class SafeTensorsFile {
     private final Map<String, String> metadata;
     private final Map<String, Entry> entries;
 
+    /** Takes ownership of the two maps (the reader builds them for this file alone; copying would double its bookkeeping). */
     SafeTensorsFile(Map<String, String> metadata, Map<String, Entry> entries) {
-        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
-        this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        this.metadata = Collections.unmodifiableMap(metadata);
+        this.entries = Collections.unmodifiableMap(entries);
     }
 
     public Map<String, String> metadata() {

@@ -1,20 +1,15 @@
 package dev.jgan.nn.io;
 
-import dev.jgan.autodiff.Shape;
+import static dev.jgan.nn.io.JsonScanner.shorten;
+
 import dev.jgan.autodiff.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,50 +21,32 @@ import java.util.Map;
  * {@code __metadata__} a string-to-string map; known dtypes; byte ranges that tile the data region exactly
  * (no hole, overlap or trailing byte) and match shape times element size. Tensors are read only after the
  * whole header checked out, so a forged header costs at most its own (bounded, present) bytes.
+ *
+ * <p>Memory: the header is parsed as it streams by, straight into compact arrays ({@link SafeTensorsHeader}),
+ * and the data is converted a 64 KB window at a time into the tensors' own arrays, so reading allocates what the
+ * result holds plus a small multiple of the header's size (docs/reliability.md has the measured ratios). Every
+ * malformed file raises {@link SafeTensorsFormatException}, naming the file and the byte offset of what broke
+ * the rule.
  */
 public final class SafeTensorsReader {
     /** The reference implementation's limit on the header size. */
     static final long MAX_HEADER = 100_000_000L;
+    /** The most elements a jgan tensor can hold: a Java array's limit, below Shape.numel's 2^31 - 1. */
+    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
     private SafeTensorsReader() {}
 
     /** Reads a file. */
     public static SafeTensorsFile read(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            return read(new Source() {
-                @Override
-                public long size() throws IOException {
-                    return ch.size();
-                }
-
-                @Override
-                public void readFully(long position, ByteBuffer dst) throws IOException {
-                    while (dst.hasRemaining()) {
-                        int n = ch.read(dst, position);
-                        if (n < 0) throw new SafeTensorsFormatException("file " + path + " ended while reading (it changed during the read?)");
-                        position += n;
-                    }
-                }
-            });
-        } catch (SafeTensorsFormatException e) {
-            throw new SafeTensorsFormatException(path + ": " + e.getMessage(), e);
+            return read(ByteSource.of(ch, path.toString()), path.toString());
         }
     }
 
     /** Parses the bytes of a file held in memory. */
     public static SafeTensorsFile parse(byte[] bytes) throws SafeTensorsFormatException {
         try {
-            return read(new Source() {
-                @Override
-                public long size() {
-                    return bytes.length;
-                }
-
-                @Override
-                public void readFully(long position, ByteBuffer dst) {
-                    dst.put(bytes, (int) position, dst.remaining());
-                }
-            });
+            return read(ByteSource.of(bytes), null);
         } catch (SafeTensorsFormatException e) {
             throw e;
         } catch (IOException e) {
@@ -77,156 +54,89 @@ public final class SafeTensorsReader {
         }
     }
 
-    /** Random access to the bytes of a file. */
-    private interface Source {
-        long size() throws IOException;
-
-        /** Fills dst from the given position; the caller has checked the range lies within size(). */
-        void readFully(long position, ByteBuffer dst) throws IOException;
-    }
-
-    /** A header entry, validated. */
-    private record Item(String name, FileDType dtype, int[] shape, long begin, long end) {}
-
-    private static SafeTensorsFile read(Source src) throws IOException {
+    private static SafeTensorsFile read(ByteSource src, String origin) throws IOException {
         long size = src.size();
-        if (size < 8) throw bad("file of " + size + " bytes is shorter than the 8-byte header length");
-        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        src.readFully(0, lenBuf);
-        long n = lenBuf.getLong(0);
+        if (size < 8) throw new SafeTensorsFormatException(origin, 0, "file of " + size + " bytes is shorter than the 8-byte header length");
+        long n = src.window(0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         if (n < 0 || n > MAX_HEADER)
-            throw bad("header length " + Long.toUnsignedString(n) + " exceeds the limit of " + MAX_HEADER + " bytes");
-        if (n > size - 8) throw bad("header length " + n + " runs past the end of the file (" + size + " bytes)");
-        ByteBuffer headerBuf = ByteBuffer.allocate((int) n);
-        src.readFully(8, headerBuf);
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(headerBuf.flip()).toString();
-        } catch (CharacterCodingException e) {
-            throw bad("header is not valid UTF-8");
-        }
-        if (text.isEmpty() || text.charAt(0) != '{') throw bad("header must be a JSON object starting with '{'");
-        Object root = Json.parse(text);
-        if (!(root instanceof Map)) throw bad("header is not a JSON object");
-        long dataSize = size - 8 - n;
+            throw new SafeTensorsFormatException(origin, 0, "header length " + Long.toUnsignedString(n) + " exceeds the limit of " + MAX_HEADER + " bytes");
+        if (n > size - 8) throw new SafeTensorsFormatException(origin, 0, "header length " + n + " runs past the end of the file (" + size + " bytes)");
+        JsonScanner in = new JsonScanner(src, 8, 8 + n, origin);
+        SafeTensorsHeader h = SafeTensorsHeader.parse(in);
 
-        Map<String, String> metadata = new LinkedHashMap<>();
-        List<Item> items = new ArrayList<>();
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) root).entrySet()) {
-            String name = (String) e.getKey();
-            if (name.equals("__metadata__")) metadata = metadata(e.getValue());
-            else items.add(item(name, e.getValue()));
-        }
         // The data ranges, in file order, must tile [0, dataSize) exactly.
-        items.sort(Comparator.comparingLong(Item::begin).thenComparingLong(Item::end));
+        long dataStart = 8 + n, dataSize = size - dataStart;
+        int[] order = h.inDataOrder();
         long at = 0;
-        for (Item it : items) {
-            if (it.begin() != at)
-                throw bad("tensor '" + it.name() + "' starts at byte " + it.begin() + " of the data but the previous tensor ends at " + at
-                        + (it.begin() > at ? " (a hole)" : " (an overlap)"));
-            at = it.end();
+        for (int i : order) {
+            if (h.begin(i) != at)
+                throw in.error(h.offsetsAt(i), "tensor '" + shorten(h.name(i)) + "' starts at byte " + h.begin(i) + " of the data but the previous tensor ends at "
+                        + at + (h.begin(i) > at ? " (a hole)" : " (an overlap)"));
+            at = h.end(i);
         }
         if (at != dataSize)
-            throw bad("tensors cover " + at + " bytes of data but the file holds " + dataSize + (at < dataSize ? " (trailing bytes)" : " (truncated file)"));
+            throw in.error(at < dataSize ? dataStart + at : h.offsetsAt(order[order.length - 1]),
+                    "tensors cover " + at + " bytes of data but the file holds " + dataSize + (at < dataSize ? " (trailing bytes)" : " (truncated file)"));
 
-        Map<String, SafeTensorsFile.Entry> entries = new LinkedHashMap<>();
-        for (Item it : items) entries.put(it.name(), new SafeTensorsFile.Entry(it.dtype(), it.shape().clone(), load(src, 8 + n, it)));
-        return new SafeTensorsFile(metadata, entries);
+        for (int i : order) checkConvertible(h, i, in);
+        Map<String, SafeTensorsFile.Entry> entries = new LinkedHashMap<>(order.length * 4 / 3 + 1);
+        for (int i : order) entries.put(h.name(i), load(src, dataStart, h, i));
+        return new SafeTensorsFile(h.metadata(), entries);
     }
 
-    private static Map<String, String> metadata(Object value) throws SafeTensorsFormatException {
-        if (!(value instanceof Map)) throw bad("__metadata__ must be an object of strings");
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
-            if (!(e.getValue() instanceof String)) throw bad("__metadata__ value for \"" + e.getKey() + "\" is not a string");
-            out.put((String) e.getKey(), (String) e.getValue());
+    /** Refuses a valid tensor that jgan cannot hold as float32. */
+    private static void checkConvertible(SafeTensorsHeader h, int i, JsonScanner in) throws SafeTensorsFormatException {
+        FileDType dtype = h.dtype(i);
+        if (dtype == FileDType.F8_E4M3 || dtype == FileDType.F8_E5M2)
+            throw in.error(h.dtypeAt(i), "tensor '" + shorten(h.name(i)) + "' has dtype " + dtype + ", which jgan does not convert");
+        // NOTE: counted dimension by dimension as Shape.numel counts, so that [65536, 65536, 0] (no elements) is
+        // refused here and not by an IllegalArgumentException from Tensor.
+        long count = 1;
+        for (int k = 0; k < h.rank(i); k++) {
+            count *= h.dim(i, k);
+            if (count > MAX_ELEMENTS)
+                throw in.error(h.shapeAt(i), "tensor '" + shorten(h.name(i)) + "' of shape " + h.shapeText(i)
+                        + " is larger than a jgan tensor can be (the product of its leading dimensions passes " + MAX_ELEMENTS + ")");
         }
-        return out;
     }
 
-    /** Validates one tensor's header entry (not yet against its neighbours). */
-    private static Item item(String name, Object value) throws SafeTensorsFormatException {
-        if (!(value instanceof Map)) throw bad("entry '" + name + "' is not an object");
-        Map<?, ?> m = (Map<?, ?>) value;
-        Object dt = m.get("dtype");
-        if (!(dt instanceof String)) throw bad("entry '" + name + "' has no string \"dtype\"");
-        FileDType dtype = FileDType.byName((String) dt);
-        if (dtype == null) throw bad("entry '" + name + "' has unknown dtype \"" + dt + "\"");
-        long[] shapeL = integers(name, "shape", m.get("shape"), -1);
-        long[] offsets = integers(name, "data_offsets", m.get("data_offsets"), 2);
-        int[] shape = new int[shapeL.length];
-        long numel = 1;
-        for (int i = 0; i < shapeL.length; i++) {
-            if (shapeL[i] > Integer.MAX_VALUE) throw bad("entry '" + name + "' has dimension " + shapeL[i] + ", too large");
-            shape[i] = (int) shapeL[i];
-            try {
-                numel = Math.multiplyExact(numel, shapeL[i]);
-            } catch (ArithmeticException overflow) {
-                throw bad("entry '" + name + "' has a shape whose element count overflows 64 bits");
-            }
+    /** Converts tensor i's bytes (range and size already validated) to float32, a window at a time, straight into the tensor. */
+    private static SafeTensorsFile.Entry load(ByteSource src, long dataStart, SafeTensorsHeader h, int i) throws IOException {
+        FileDType dtype = h.dtype(i);
+        int[] shape = h.shape(i);
+        Tensor t = Tensor.zeros(shape);
+        float[] out = t.buffer();
+        int size = dtype.size();
+        long position = dataStart + h.begin(i);
+        for (int done = 0; done < out.length; ) {
+            ByteBuffer w = src.window(position, (long) (out.length - done) * size).order(ByteOrder.LITTLE_ENDIAN);
+            int k = w.remaining() / size;
+            decode(dtype, w, out, done, k);
+            done += k;
+            position += (long) k * size;
         }
-        long begin = offsets[0], end = offsets[1];
-        if (end < begin) throw bad("entry '" + name + "' has data_offsets [" + begin + ", " + end + "] that end before they begin");
-        long bytes;
-        try {
-            bytes = Math.multiplyExact(numel, (long) dtype.size());
-        } catch (ArithmeticException overflow) {
-            throw bad("entry '" + name + "' has a byte size that overflows 64 bits");
-        }
-        if (end - begin != bytes)
-            throw bad("entry '" + name + "' of dtype " + dtype + " and shape " + Shape.str(shape) + " needs " + bytes
-                    + " bytes but data_offsets [" + begin + ", " + end + "] span " + (end - begin));
-        return new Item(name, dtype, shape, begin, end);
+        return new SafeTensorsFile.Entry(dtype, shape, t);
     }
 
-    /** A JSON array of non-negative integers (of the given length, unless -1). */
-    private static long[] integers(String name, String field, Object value, int length) throws SafeTensorsFormatException {
-        if (!(value instanceof List)) throw bad("entry '" + name + "' has no array \"" + field + "\"");
-        List<?> list = (List<?>) value;
-        if (length >= 0 && list.size() != length) throw bad("entry '" + name + "' has \"" + field + "\" of " + list.size() + " values, not " + length);
-        long[] out = new long[list.size()];
-        for (int i = 0; i < out.length; i++) {
-            Object v = list.get(i);
-            if (!(v instanceof Long) || (Long) v < 0) throw bad("entry '" + name + "' has \"" + field + "\" value " + describe(v) + ", not a non-negative integer");
-            out[i] = (Long) v;
+    /** Converts k elements of the given type from w into out[at ..]. */
+    private static void decode(FileDType dtype, ByteBuffer w, float[] out, int at, int k) {
+        int to = at + k;
+        switch (dtype) {
+            case F32: for (int j = at; j < to; j++) out[j] = w.getFloat(); break; // NOTE: not asFloatBuffer(), a view object per window
+            case F64: for (int j = at; j < to; j++) out[j] = (float) w.getDouble(); break;
+            case F16: for (int j = at; j < to; j++) out[j] = halfToFloat(w.getShort()); break;
+            case BF16: for (int j = at; j < to; j++) out[j] = Float.intBitsToFloat((w.getShort() & 0xffff) << 16); break;
+            case I64: for (int j = at; j < to; j++) out[j] = (float) w.getLong(); break;
+            case U64: for (int j = at; j < to; j++) out[j] = unsignedLongToFloat(w.getLong()); break;
+            case I32: for (int j = at; j < to; j++) out[j] = (float) w.getInt(); break;
+            case U32: for (int j = at; j < to; j++) out[j] = (float) (w.getInt() & 0xffffffffL); break;
+            case I16: for (int j = at; j < to; j++) out[j] = w.getShort(); break;
+            case U16: for (int j = at; j < to; j++) out[j] = w.getShort() & 0xffff; break;
+            case I8: for (int j = at; j < to; j++) out[j] = w.get(); break;
+            case U8: for (int j = at; j < to; j++) out[j] = w.get() & 0xff; break;
+            case BOOL: for (int j = at; j < to; j++) out[j] = w.get() != 0 ? 1f : 0f; break;
+            default: throw new AssertionError(dtype);
         }
-        return out;
-    }
-
-    private static String describe(Object v) {
-        return v == Json.NULL ? "null" : v instanceof String ? "\"" + v + "\"" : String.valueOf(v);
-    }
-
-    /** Reads one tensor's bytes (range already validated) and converts them to float32. */
-    private static Tensor load(Source src, long dataStart, Item it) throws IOException {
-        long bytes = it.end() - it.begin();
-        long numel = bytes / it.dtype().size();
-        if (bytes > Integer.MAX_VALUE - 8 || numel > Integer.MAX_VALUE - 8)
-            throw bad("tensor '" + it.name() + "' of " + bytes + " bytes is larger than a jgan tensor can be");
-        if (it.dtype() == FileDType.F8_E4M3 || it.dtype() == FileDType.F8_E5M2)
-            throw bad("tensor '" + it.name() + "' has dtype " + it.dtype() + ", which jgan does not convert");
-        ByteBuffer buf = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-        src.readFully(dataStart + it.begin(), buf);
-        buf.flip();
-        float[] out = new float[(int) numel];
-        switch (it.dtype()) {
-            case F32: buf.asFloatBuffer().get(out); break;
-            case F64: for (int i = 0; i < out.length; i++) out[i] = (float) buf.getDouble(); break;
-            case F16: for (int i = 0; i < out.length; i++) out[i] = halfToFloat(buf.getShort()); break;
-            case BF16: for (int i = 0; i < out.length; i++) out[i] = Float.intBitsToFloat((buf.getShort() & 0xffff) << 16); break;
-            case I64: for (int i = 0; i < out.length; i++) out[i] = (float) buf.getLong(); break;
-            case U64: for (int i = 0; i < out.length; i++) out[i] = unsignedLongToFloat(buf.getLong()); break;
-            case I32: for (int i = 0; i < out.length; i++) out[i] = (float) buf.getInt(); break;
-            case U32: for (int i = 0; i < out.length; i++) out[i] = (float) (buf.getInt() & 0xffffffffL); break;
-            case I16: for (int i = 0; i < out.length; i++) out[i] = buf.getShort(); break;
-            case U16: for (int i = 0; i < out.length; i++) out[i] = buf.getShort() & 0xffff; break;
-            case I8: for (int i = 0; i < out.length; i++) out[i] = buf.get(); break;
-            case U8: for (int i = 0; i < out.length; i++) out[i] = buf.get() & 0xff; break;
-            case BOOL: for (int i = 0; i < out.length; i++) out[i] = buf.get() != 0 ? 1f : 0f; break;
-            default: throw new AssertionError(it.dtype());
-        }
-        return Tensor.of(out, it.shape());
     }
 
     /** IEEE 754 binary16 to float32 (exact: every half value is a float). */
@@ -241,9 +151,5 @@ public final class SafeTensorsReader {
 
     private static float unsignedLongToFloat(long x) {
         return x >= 0 ? (float) x : (float) ((x >>> 1) * 2.0 + (x & 1));
-    }
-
-    private static SafeTensorsFormatException bad(String message) {
-        return new SafeTensorsFormatException("invalid safetensors file: " + message);
     }
 }

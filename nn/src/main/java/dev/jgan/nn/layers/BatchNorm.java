@@ -4,8 +4,8 @@ import dev.jgan.autodiff.GradMode;
 import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.nn.DType;
+import dev.jgan.nn.LayerFunctions;
 import dev.jgan.nn.Module;
-import java.util.Arrays;
 
 /**
  * Batch normalisation over every axis but the channel axis 1 (Ioffe and Szegedy, 2015), with PyTorch's
@@ -55,36 +55,18 @@ public abstract class BatchNorm extends Module {
         checkInput(x);
         if (x.size(1) != features)
             throw new IllegalArgumentException(describe() + ": input " + Shape.str(x.shape()) + " has " + x.size(1) + " channels, expected " + features);
-        int[] axes = new int[x.dim() - 1];                    // every axis but 1
-        for (int i = 0, j = 0; i < x.dim(); i++) if (i != 1) axes[j++] = i;
-        int[] bshape = new int[x.dim()];                      // [1, C, 1, ...] broadcasts a per-channel vector
-        Arrays.fill(bshape, 1);
-        bshape[1] = features;
-        Tensor mean, var;
-        if (isTraining() || !trackRunningStats) {
-            int count = x.numel() / features;
-            if (count <= 1)
-                throw new IllegalArgumentException(describe() + ": expected more than 1 value per channel when training, got input " + Shape.str(x.shape()));
-            mean = x.mean(axes, true);                        // [1, C, 1, ...]
-            var = x.variance(axes, true, 0);                  // biased, for normalising
-            if (isTraining() && trackRunningStats) updateRunningStats(mean, var, count);
-        } else {
-            mean = tensor("running_mean").reshape(bshape);
-            var = tensor("running_var").reshape(bshape);
-        }
-        Tensor y = x.sub(mean).div(var.add(eps).sqrt());
-        if (hasTensor("weight")) y = y.mul(tensor("weight").reshape(bshape)).add(tensor("bias").reshape(bshape));
+        boolean batchStatistics = isTraining() || !trackRunningStats;
+        boolean affine = hasTensor("weight");
+        Tensor y = LayerFunctions.batchNorm(x, trackRunningStats ? tensor("running_mean") : null, trackRunningStats ? tensor("running_var") : null,
+                affine ? tensor("weight") : null, affine ? tensor("bias") : null, batchStatistics, momentum, eps);
+        if (isTraining() && trackRunningStats) countBatch();
         return y;
     }
 
-    private void updateRunningStats(Tensor mean, Tensor var, int count) {
+    private void countBatch() {
         try (GradMode.Scope s = GradMode.noGrad()) {
-            Tensor rm = tensor("running_mean"), rv = tensor("running_var"), nbt = tensor("num_batches_tracked");
-            Tensor unbiased = var.detach().reshape(features).mul((float) count / (count - 1));
-            rm.copyInPlace(rm.mul(1f - momentum).add(mean.detach().reshape(features).mul(momentum)));
-            rv.copyInPlace(rv.mul(1f - momentum).add(unbiased.mul(momentum)));
             batchesTracked = numBatchesTracked() + 1;
-            nbt.fillInPlace((float) batchesTracked);
+            tensor("num_batches_tracked").fillInPlace((float) batchesTracked);
         }
     }
 

@@ -19,6 +19,11 @@ public final class ConditionalBatchNorm2d extends Module {
     private final Embedding gamma;
     private final Embedding beta;
 
+    /** As the constructor with an Rng, drawing from {@link Rng#defaultGenerator()} (explicit generators are preferred for reproducible runs). */
+    public ConditionalBatchNorm2d(int features, int numClasses) {
+        this(features, numClasses, Rng.defaultGenerator());
+    }
+
     public ConditionalBatchNorm2d(int features, int numClasses, Rng rng) {
         this.features = features;
         this.bn = registerModule("bn", new BatchNorm2d(features, 1e-5f, 0.1f, false, true));

@@ -17,8 +17,28 @@ public final class Conv2d extends Module {
     private final int kernel;
     private final ConvParams params;
 
+    /** As the constructor with an Rng, drawing from {@link Rng#defaultGenerator()} (explicit generators are preferred for reproducible runs). */
+    public Conv2d(int in, int out, int kernel, int stride, int padding) {
+        this(in, out, kernel, stride, padding, 1, 1, true, Rng.defaultGenerator());
+    }
+
     public Conv2d(int in, int out, int kernel, int stride, int padding, Rng rng) {
         this(in, out, kernel, stride, padding, 1, 1, true, rng);
+    }
+
+    /** Draws from {@link Rng#defaultGenerator()}. */
+    public Conv2d(int in, int out, int kernel, int stride, int padding, boolean bias) {
+        this(in, out, kernel, stride, padding, 1, 1, bias, Rng.defaultGenerator());
+    }
+
+    /** Without dilation or groups; {@code bias = false} as in DCGAN's layers. */
+    public Conv2d(int in, int out, int kernel, int stride, int padding, boolean bias, Rng rng) {
+        this(in, out, kernel, stride, padding, 1, 1, bias, rng);
+    }
+
+    /** Draws from {@link Rng#defaultGenerator()}. */
+    public Conv2d(int in, int out, int kernel, int stride, int padding, int dilation, int groups, boolean bias) {
+        this(in, out, kernel, stride, padding, dilation, groups, bias, Rng.defaultGenerator());
     }
 
     public Conv2d(int in, int out, int kernel, int stride, int padding, int dilation, int groups, boolean bias, Rng rng) {

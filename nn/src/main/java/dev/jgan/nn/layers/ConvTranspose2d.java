@@ -19,8 +19,28 @@ public final class ConvTranspose2d extends Module {
     private final int outputPadding;
     private final ConvParams params;
 
+    /** As the constructor with an Rng, drawing from {@link Rng#defaultGenerator()} (explicit generators are preferred for reproducible runs). */
+    public ConvTranspose2d(int in, int out, int kernel, int stride, int padding) {
+        this(in, out, kernel, stride, padding, 0, 1, true, Rng.defaultGenerator());
+    }
+
     public ConvTranspose2d(int in, int out, int kernel, int stride, int padding, Rng rng) {
         this(in, out, kernel, stride, padding, 0, 1, true, rng);
+    }
+
+    /** Draws from {@link Rng#defaultGenerator()}. */
+    public ConvTranspose2d(int in, int out, int kernel, int stride, int padding, boolean bias) {
+        this(in, out, kernel, stride, padding, 0, 1, bias, Rng.defaultGenerator());
+    }
+
+    /** Without output padding or groups (PyTorch's defaults); {@code bias = false} as in DCGAN's generator. */
+    public ConvTranspose2d(int in, int out, int kernel, int stride, int padding, boolean bias, Rng rng) {
+        this(in, out, kernel, stride, padding, 0, 1, bias, rng);
+    }
+
+    /** Draws from {@link Rng#defaultGenerator()}. */
+    public ConvTranspose2d(int in, int out, int kernel, int stride, int padding, int outputPadding, int groups, boolean bias) {
+        this(in, out, kernel, stride, padding, outputPadding, groups, bias, Rng.defaultGenerator());
     }
 
     public ConvTranspose2d(int in, int out, int kernel, int stride, int padding, int outputPadding, int groups, boolean bias, Rng rng) {

@@ -23,6 +23,11 @@ public final class Dropout extends Module {
 
     private final float p;
 
+    /** As the constructor with an Rng, drawing from {@link Rng#defaultGenerator()} (explicit generators are preferred for reproducible runs). */
+    public Dropout(float p) {
+        this(p, Rng.defaultGenerator());
+    }
+
     public Dropout(float p, Rng rng) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("Dropout: p must be in [0, 1], got " + p);
         this.p = p;

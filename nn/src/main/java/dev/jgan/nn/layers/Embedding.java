@@ -10,6 +10,11 @@ public final class Embedding extends Module {
     private final int num;
     private final int dim;
 
+    /** As the constructor with an Rng, drawing from {@link Rng#defaultGenerator()} (explicit generators are preferred for reproducible runs). */
+    public Embedding(int num, int dim) {
+        this(num, dim, Rng.defaultGenerator());
+    }
+
     public Embedding(int num, int dim, Rng rng) {
         if (num <= 0 || dim <= 0) throw new IllegalArgumentException("Embedding: sizes must be positive, got num=" + num + " dim=" + dim);
         this.num = num;

@@ -2,6 +2,7 @@ package dev.jgan.nn.layers;
 
 import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
+import dev.jgan.nn.LayerFunctions;
 import dev.jgan.nn.Module;
 import java.util.Arrays;
 
@@ -33,12 +34,8 @@ public final class LayerNorm extends Module {
         int k = normalizedShape.length, r = x.dim();
         if (r < k || !Arrays.equals(Arrays.copyOfRange(x.shape(), r - k, r), normalizedShape))
             throw new IllegalArgumentException(describe() + ": input " + Shape.str(x.shape()) + " must end in " + Shape.str(normalizedShape));
-        int[] axes = new int[k];
-        for (int i = 0; i < k; i++) axes[i] = r - k + i;
-        Tensor centered = x.sub(x.mean(axes, true));
-        Tensor y = centered.div(centered.square().mean(axes, true).add(eps).sqrt());
-        if (hasTensor("weight")) y = y.mul(tensor("weight")).add(tensor("bias"));
-        return y;
+        boolean affine = hasTensor("weight");
+        return LayerFunctions.layerNorm(x, normalizedShape, affine ? tensor("weight") : null, affine ? tensor("bias") : null, eps);
     }
 
     @Override

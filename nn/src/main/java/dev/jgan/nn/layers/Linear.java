@@ -1,10 +1,10 @@
 package dev.jgan.nn.layers;
 
-import dev.jgan.autodiff.Linalg;
 import dev.jgan.autodiff.Rng;
 import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.nn.Init;
+import dev.jgan.nn.LayerFunctions;
 import dev.jgan.nn.Module;
 
 /**
@@ -14,6 +14,16 @@ import dev.jgan.nn.Module;
 public final class Linear extends Module {
     private final int in;
     private final int out;
+
+    /** As the constructor with an Rng, drawing from {@link Rng#defaultGenerator()} (explicit generators are preferred for reproducible runs). */
+    public Linear(int in, int out) {
+        this(in, out, true, Rng.defaultGenerator());
+    }
+
+    /** Draws from {@link Rng#defaultGenerator()}. */
+    public Linear(int in, int out, boolean bias) {
+        this(in, out, bias, Rng.defaultGenerator());
+    }
 
     public Linear(int in, int out, Rng rng) {
         this(in, out, true, rng);
@@ -33,8 +43,7 @@ public final class Linear extends Module {
     public Tensor forward(Tensor x) {
         if (x.dim() == 0 || x.size(-1) != in)
             throw new IllegalArgumentException(describe() + ": input " + Shape.str(x.shape()) + " must end in size " + in);
-        Tensor y = Linalg.matmul(x, tensor("weight"), false, true); // [..., in] @ [out, in]^T -> [..., out]
-        return hasTensor("bias") ? y.add(tensor("bias")) : y;
+        return LayerFunctions.linear(x, tensor("weight"), hasTensor("bias") ? tensor("bias") : null);
     }
 
     public int inFeatures() {

@@ -53,6 +53,55 @@ class BlockForwardTest {
     }
 
     @Test
+    void pooledSelfAttentionHasBigGansLayout() {
+        SelfAttention2d sa = new SelfAttention2d(64, SelfAttention2d.Options.pooled(), rng);
+        assertThat(sa.stateDict().keySet()).containsExactly("gamma", "theta.weight", "phi.weight", "g.weight", "o.weight");
+        assertThat(sa.parameter("gamma").shape()).isEmpty();                    // BigGAN's torch.tensor(0.)
+        assertThat(sa.parameter("gamma").item()).isZero();
+        assertThat(sa.stateDict().get("theta.weight").shape()).containsExactly(8, 64, 1, 1);
+        assertThat(sa.stateDict().get("phi.weight").shape()).containsExactly(8, 64, 1, 1);
+        assertThat(sa.stateDict().get("g.weight").shape()).containsExactly(32, 64, 1, 1);
+        assertThat(sa.stateDict().get("o.weight").shape()).containsExactly(64, 32, 1, 1);
+        Tensor x = Tensor.randn(rng, 2, 64, 4, 4);
+        assertThat(sa.forward(x).toArray()).containsExactly(x.toArray());     // gamma = 0: the identity
+        SelfAttention2d biased = new SelfAttention2d(16, SelfAttention2d.Options.pooled().withBias(true).withReduction(4), rng);
+        assertThat(biased.stateDict().keySet()).containsExactly("gamma", "theta.weight", "theta.bias", "phi.weight", "phi.bias",
+                "g.weight", "g.bias", "o.weight", "o.bias");
+        assertThat(biased.stateDict().get("phi.weight").shape()).containsExactly(4, 16, 1, 1);
+        SelfAttention2d plainNoBias = new SelfAttention2d(8, SelfAttention2d.Options.plain().withBias(false), rng);
+        assertThat(plainNoBias.stateDict().keySet()).containsExactly("gamma", "query.weight", "key.weight", "value.weight");
+        assertThatThrownBy(() -> sa.forward(Tensor.zeros(1, 64, 1, 4))).hasMessageContaining("pooled keys and values need H and W of at least 2");
+    }
+
+    /**
+     * Channel 0 of x gives queries and keys, channel 1 the values (the 1x1 convs select them), o writes the result
+     * into channel 0: for each position i, out_i = x0_i + gamma sum_j softmax_j(x0_i k_j) v_j over the two 2x2 blocks
+     * j, with k_j the max of x0 over block j and v_j the max of x1 over it.
+     */
+    @Test
+    void pooledSelfAttentionAttendsOverPooledBlocks() {
+        SelfAttention2d sa = new SelfAttention2d(2, SelfAttention2d.Options.pooled().withReduction(2), rng);
+        set(sa.child("theta").parameter("weight"), 1, 0);
+        set(sa.child("phi").parameter("weight"), 1, 0);
+        set(sa.child("g").parameter("weight"), 0, 1);
+        set(sa.child("o").parameter("weight"), 1, 0);
+        set(sa.parameter("gamma"), 0.5f);
+        float[] x0 = {0.1f, -0.4f, 0.8f, 0.3f, 0.5f, 0.2f, -0.6f, 0.9f}, x1 = {1, 2, 3, 4, -1, -2, 0.5f, 7};
+        float[] in = new float[16];
+        System.arraycopy(x0, 0, in, 0, 8);
+        System.arraycopy(x1, 0, in, 8, 8);
+        Tensor y = sa.forward(Tensor.of(in, 1, 2, 2, 4));
+        double k0 = 0.5, k1 = 0.9, v0 = 2, v1 = 7;   // maxima of x0 and x1 over columns 0-1 and 2-3
+        float[] expected = new float[16];
+        for (int i = 0; i < 8; i++) {
+            double e0 = Math.exp(x0[i] * k0), e1 = Math.exp(x0[i] * k1);
+            expected[i] = (float) (x0[i] + 0.5 * (e0 * v0 + e1 * v1) / (e0 + e1));
+            expected[8 + i] = x1[i];
+        }
+        assertValues(y, new int[] {1, 2, 2, 4}, TOL, expected);
+    }
+
+    @Test
     void minibatchStdDevAppendsGroupStatistics() {
         MinibatchStdDev m = new MinibatchStdDev(2);
         // Groups pair samples (0, 2) and (1, 3): values (1, 3) have std 1, values (10, 14) std 2.

@@ -159,7 +159,7 @@ class SafeTensorsTest {
         rejects(file("{\"a\":", new byte[0]), "invalid JSON");
         rejects(file("{} x", new byte[0]), "unexpected content after the JSON value");
         rejects(file(" {}", new byte[0]), "starting with '{'");
-        rejects(file("{\"a\":{\"dtype\":\"F32\"},\"a\":{}}", new byte[0]), "duplicate key \"a\"");
+        rejects(file("{" + entry("a", "F32", "[0]", 0, 0) + ",\"a\":{}}", new byte[0]), "duplicate key \"a\"");
         rejects(file("{" + entry("a", "F32", "[1]", 0, 4) + "," + entry("b", "F32", "[1]", 8, 12) + "}", new byte[12]), "(a hole)");
         rejects(file("{" + entry("a", "F32", "[2]", 0, 8) + "," + entry("b", "F32", "[2]", 4, 12) + "}", new byte[12]), "(an overlap)");
         rejects(file("{" + entry("a", "F32", "[3]", 0, 8) + "}", new byte[8]), "needs 12 bytes but data_offsets [0, 8] span 8");
@@ -177,7 +177,7 @@ class SafeTensorsTest {
         rejects(file("{" + entry("a", "F32", "[2147483647,2147483647,4]", 0, 4) + "}", new byte[4]), "overflows 64 bits");
         rejects(file("{" + entry("a", "F8_E4M3", "[1]", 0, 1) + "}", new byte[1]), "jgan does not convert");
         rejects(file("[".repeat(1000), new byte[0]), "starting with '{'");
-        rejects(file("{\"a\":" + "[".repeat(1000), new byte[0]), "nesting deeper than 64");
+        rejects(file("{\"a\":{\"ignored\":" + "[".repeat(1000), new byte[0]), "nesting deeper than 64");
     }
 
     /** A header whose metadata value is the raw JSON text {@code json} (a string literal with escapes). */

@@ -7,6 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jgan.autodiff.Rng;
 import dev.jgan.autodiff.Tensor;
+import dev.jgan.nn.Module;
+import dev.jgan.nn.blocks.MinibatchDiscrimination;
+import dev.jgan.nn.blocks.ResBlockDown;
+import dev.jgan.nn.blocks.ResBlockUp;
+import dev.jgan.nn.blocks.SelfAttention2d;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -173,5 +178,80 @@ class LayerForwardTest {
         float s = (float) Math.sqrt(5 + 1e-5); // batch mean 4, biased variance 5
         assertValues(cbn.forward(x, new int[] {0, 1}), new int[] {2, 1, 1, 2}, TOL, 2 * -3 / s, 2 * -1 / s, 3 * 1 / s + 1, 3 * 3 / s + 1);
         assertThatThrownBy(() -> cbn.forward(x)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void maxPool() {
+        Tensor x = Tensor.of(new float[] {1, 5, 2, 0, 3, 4, -1, 8, 6, 7, 9, -2, 0, 1, 2, 3}, 1, 1, 4, 4);
+        assertValues(new MaxPool2d(2).forward(x), new int[] {1, 1, 2, 2}, 0f, 5, 8, 7, 9);
+        // 3x3 windows, stride 2, padding 1 (never chosen): top-left sees rows 0-1, columns 0-1
+        assertValues(new MaxPool2d(3, 2, 1).forward(x), new int[] {1, 1, 2, 2}, 0f, 5, 8, 7, 9);
+        // dilation 2: each window takes every other row and column
+        assertValues(new MaxPool2d(2, 1, 0, 2).forward(x), new int[] {1, 1, 2, 2}, 0f, 9, 7, 3, 8);
+        assertThatThrownBy(() -> new MaxPool2d(2, 2, 2)).hasMessageContaining("MaxPool2d: invalid kernel=2 stride=2 padding=2");
+    }
+
+    /** The state dict of a layer made without an Rng after manualSeed(seed) equals the one made with new Rng(seed). */
+    private static void assertSameState(Module unseeded, Module seeded) {
+        Map<String, Tensor> a = unseeded.stateDict(), b = seeded.stateDict();
+        assertThat(a.keySet()).containsExactlyElementsOf(b.keySet());
+        for (String k : a.keySet()) assertThat(a.get(k).toArray()).as(k).containsExactly(b.get(k).toArray());
+    }
+
+    @Test
+    void constructorsWithoutRngDrawFromTheDefaultGenerator() {
+        Map<Module, Module> pairs = new LinkedHashMap<>();
+        Rng.manualSeed(5);
+        pairs.put(new Linear(3, 2), new Linear(3, 2, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new Linear(3, 2, false), new Linear(3, 2, false, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new Conv2d(2, 3, 3, 1, 1), new Conv2d(2, 3, 3, 1, 1, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new Conv2d(2, 3, 3, 1, 1, false), new Conv2d(2, 3, 3, 1, 1, 1, 1, false, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new Conv2d(2, 4, 3, 1, 1, 2, 2, true), new Conv2d(2, 4, 3, 1, 1, 2, 2, true, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new ConvTranspose2d(2, 3, 4, 2, 1), new ConvTranspose2d(2, 3, 4, 2, 1, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new ConvTranspose2d(2, 3, 4, 2, 1, false), new ConvTranspose2d(2, 3, 4, 2, 1, 0, 1, false, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new ConvTranspose2d(2, 4, 3, 2, 1, 1, 2, true), new ConvTranspose2d(2, 4, 3, 2, 1, 1, 2, true, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new Embedding(4, 3), new Embedding(4, 3, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new Dropout(0.3f), new Dropout(0.3f, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new ConditionalBatchNorm2d(2, 3), new ConditionalBatchNorm2d(2, 3, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new SelfAttention2d(8), new SelfAttention2d(8, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new SelfAttention2d(8, SelfAttention2d.Options.pooled()),
+                new SelfAttention2d(8, SelfAttention2d.Options.pooled(), new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new ResBlockUp(2, 3), new ResBlockUp(2, 3, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new ResBlockUp(2, 3, false, ResBlockUp.Norm.CONDITIONAL, 4),
+                new ResBlockUp(2, 3, false, ResBlockUp.Norm.CONDITIONAL, 4, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new ResBlockDown(2, 3, true, true), new ResBlockDown(2, 3, true, true, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new MinibatchDiscrimination(3, 2, 2), new MinibatchDiscrimination(3, 2, 2, new Rng(5)));
+        pairs.forEach(LayerForwardTest::assertSameState);
+        // Without reseeding, the default generator moves on: a second layer gets other values.
+        Rng.manualSeed(5);
+        Linear first = new Linear(3, 2), second = new Linear(3, 2);
+        assertThat(second.parameter("weight").toArray()).isNotEqualTo(first.parameter("weight").toArray());
+    }
+
+    @Test
+    void convTransposeWithoutBiasOrOutputPadding() {
+        ConvTranspose2d t = new ConvTranspose2d(3, 2, 4, 2, 1, false, new Rng(3));
+        assertThat(t.stateDict().keySet()).containsExactly("weight");
+        ConvTranspose2d full = new ConvTranspose2d(3, 2, 4, 2, 1, 0, 1, false, new Rng(3));
+        Tensor x = Tensor.randn(rng, 1, 3, 4, 4);
+        assertThat(t.forward(x).shape()).containsExactly(1, 2, 8, 8);
+        assertThat(t.forward(x).toArray()).containsExactly(full.forward(x).toArray());
+        assertThat(new Conv2d(3, 2, 4, 2, 1, false, new Rng(3)).stateDict().keySet()).containsExactly("weight");
     }
 }

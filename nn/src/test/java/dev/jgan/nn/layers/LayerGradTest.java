@@ -77,6 +77,18 @@ class LayerGradTest {
     }
 
     @Test
+    void maxPoolSecondOrder() {
+        // distinct values, spaced well beyond the finite-difference step, so no window's winner changes
+        float[] v = new float[2 * 5 * 5];
+        int[] p = rng.permutation(v.length);
+        for (int i = 0; i < v.length; i++) v[i] = (p[i] - 25) * 0.1f;
+        Tensor x = Tensor.of(v, 1, 2, 5, 5);
+        check(new MaxPool2d(2), x, true);
+        check(new MaxPool2d(3, 2, 1), x, true);
+        check(new MaxPool2d(2, 1, 1, 2), x, true);
+    }
+
+    @Test
     void batchNormFirstOrderInBothModes() {
         BatchNorm2d bn = new BatchNorm2d(2);
         set(bn.parameter("weight"), 1.5f, -0.5f);
@@ -120,6 +132,17 @@ class LayerGradTest {
         SelfAttention2d sa = new SelfAttention2d(2, rng);
         set(sa.parameter("gamma"), 0.7f); // at 0 the attention path would be checked only through gamma
         check(sa, Tensor.randn(rng, 1, 2, 2, 2), true);
+    }
+
+    @Test
+    void pooledSelfAttentionSecondOrder() {
+        SelfAttention2d sa = new SelfAttention2d(4, SelfAttention2d.Options.pooled().withReduction(2), rng);
+        set(sa.parameter("gamma"), 0.7f);
+        // NOTE: the max pooling inside sees conv outputs the test cannot keep apart; the fine step keeps each winner.
+        checkAll(sa, Tensor.randn(rng, 1, 4, 2, 4), true);
+        SelfAttention2d withBias = new SelfAttention2d(2, SelfAttention2d.Options.pooled().withBias(true), rng);
+        set(withBias.parameter("gamma"), -0.5f);
+        checkAll(withBias, Tensor.randn(rng, 2, 2, 2, 2), false);
     }
 
     /**

@@ -50,9 +50,9 @@ public final class GaussiansCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "SET", description = "Toy set: ring8, grid25 or swissroll (default: ${DEFAULT-VALUE}).")
     String data = "ring8";
     @Option(names = "--steps", description = "Training iterations (default: ${DEFAULT-VALUE}).")
-    int steps = 5000;
+    int steps = 3000;
     @Option(names = "--eval-every", paramLabel = "N", description = "Iterations between evaluations (default: ${DEFAULT-VALUE}).")
-    int evalEvery = 1000;
+    int evalEvery = 500;
     @Option(names = "--batch", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch = 512;
     @Option(names = "--seed", description = "Seed of every random number (default: ${DEFAULT-VALUE}).")

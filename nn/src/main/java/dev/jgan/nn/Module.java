@@ -291,11 +291,29 @@ public abstract class Module {
     /**
      * {@link #loadStateDict(Map, boolean)} for values read from {@code source} (named in errors, e.g. a file),
      * where {@code storedDTypes} gives the element type each entry had there ("F32", "I64", ... as safetensors
-     * names them; entries it does not name count as the module's own type). A dtype that differs from
-     * {@link #stateDictDTypes()} fails like a shape mismatch. Every problem is reported in one message, one
-     * line per key: {@code key: <source> shape [..] dtype .., module shape [..] dtype ..}.
+     * names them; entries it does not name count as the module's own type). A dtype the entry's
+     * {@link #stateDictDTypes() own type} cannot load ({@link DType#canLoad}: F32 entries take F64, F16 and BF16
+     * values cast to float32, I64 entries only I64) fails like a shape mismatch. Every problem is reported in one
+     * message, one line per key: {@code key: <source> shape [..] dtype .., module shape [..] dtype ..}.
      */
     public final LoadResult loadStateDict(Map<String, Tensor> state, Map<String, String> storedDTypes, boolean strict, String source) {
+        LoadResult result = checkStateDict(state, storedDTypes, strict, source);
+        Map<String, Entry> byName = new LinkedHashMap<>();
+        for (Entry e : entries()) if (e.persistent()) byName.put(e.name(), e);
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            for (Map.Entry<String, Tensor> e : state.entrySet()) {
+                Entry target = byName.get(e.getKey());
+                if (target != null) target.tensor().copyInPlace(e.getValue()); // the live tensor, not a detached view
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Checks {@code state} as {@link #loadStateDict(Map, Map, boolean, String)} does, with the same message on a
+     * problem, but changes nothing: for loading several parts of a checkpoint all or none.
+     */
+    public final LoadResult checkStateDict(Map<String, Tensor> state, Map<String, String> storedDTypes, boolean strict, String source) {
         Map<String, Entry> byName = new LinkedHashMap<>();
         for (Entry e : entries()) if (e.persistent()) byName.put(e.name(), e);
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), mismatched = new ArrayList<>();
@@ -308,7 +326,7 @@ public abstract class Module {
             }
             String want = mine.dtype().name(), got = storedDTypes.getOrDefault(e.getKey(), want);
             int[] shape = e.getValue().shape(), ownShape = mine.tensor().shape();
-            if (!Arrays.equals(shape, ownShape) || !got.equals(want))
+            if (!Arrays.equals(shape, ownShape) || !mine.dtype().canLoad(got))
                 mismatched.add(e.getKey() + ": " + source + " shape " + Shape.str(shape) + " dtype " + got + ", module shape " + Shape.str(ownShape) + " dtype " + want);
         }
         LoadResult result = new LoadResult(missing, unexpected);
@@ -318,12 +336,6 @@ public abstract class Module {
             if (strict && !missing.isEmpty()) sb.append("\n  missing from the ").append(source).append(": ").append(missing);
             if (strict && !unexpected.isEmpty()) sb.append("\n  not in the module: ").append(unexpected);
             throw new IllegalArgumentException(sb.toString());
-        }
-        try (GradMode.Scope s = GradMode.noGrad()) {
-            for (Map.Entry<String, Tensor> e : state.entrySet()) {
-                Entry target = byName.get(e.getKey());
-                if (target != null) target.tensor().copyInPlace(e.getValue()); // the live tensor, not a detached view
-            }
         }
         return result;
     }

@@ -10,7 +10,9 @@ import dev.jgan.nn.layers.ConvTranspose2d;
 import dev.jgan.nn.layers.Embedding;
 import dev.jgan.nn.layers.Linear;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Spectral normalisation of a layer's weight (Miyato et al., 2018), laid out as PyTorch's
@@ -76,6 +78,36 @@ public final class SpectralNorm {
                 targets.add(m);
         for (Module m : targets) apply(m, rng);
         return root;
+    }
+
+    /**
+     * The state-dict keys PyTorch's current {@code torch.nn.utils.parametrizations.spectral_norm} gives each
+     * spectrally normalised tensor under {@code root}, mapped to the keys of this class (those of the legacy
+     * {@code torch.nn.utils.spectral_norm}): {@code <layer>.parametrizations.weight.original} to
+     * {@code <layer>.weight_orig}, {@code <layer>.parametrizations.weight.0._u} to {@code <layer>.weight_u} and
+     * {@code ...0._v} to {@code weight_v}. Both forms hold the same tensors (the unnormalised weight, u [rows],
+     * v [cols]) and compute {@code sigma = u^T W v} alike, so a file of either form loads.
+     *
+     * <p>NOTE: the parametrization's power iteration updates u before v, the legacy one (and this class) v before
+     * u; a loaded state gives the same outputs in evaluation, and in training it continues from the same vectors
+     * converging to the same singular pair, not bitwise PyTorch's next iterates.
+     */
+    public static Map<String, String> parametrizationKeys(Module root) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (Map.Entry<String, Module> e : root.namedModules().entrySet()) {
+            String prefix = e.getKey().isEmpty() ? "" : e.getKey() + ".";
+            Module m = e.getValue();
+            for (String own : m.stateDict().keySet()) {
+                if (own.contains(".") || !own.endsWith("_orig")) continue;
+                String name = own.substring(0, own.length() - "_orig".length());
+                if (!m.hasTensor(name) || !m.hasTensor(name + "_u") || !m.hasTensor(name + "_v")) continue;
+                String p = prefix + "parametrizations." + name;
+                keys.put(p + ".original", prefix + name + "_orig");
+                keys.put(p + ".0._u", prefix + name + "_u");
+                keys.put(p + ".0._v", prefix + name + "_v");
+            }
+        }
+        return keys;
     }
 
     /**

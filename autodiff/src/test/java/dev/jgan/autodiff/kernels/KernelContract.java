@@ -58,7 +58,7 @@ abstract class KernelContract {
         for (boolean ta : new boolean[] {false, true})
             for (boolean tb : new boolean[] {false, true})
                 for (float beta : new float[] {0f, 1f})
-                    for (int[] s : new int[][] {{65, 257, 17}, {257, 65, 64}, {100, 96, 300}, {6, 32, 513}, {13, 200, 1}})
+                    for (int[] s : new int[][] {{65, 257, 17}, {257, 65, 64}, {100, 96, 300}, {6, 32, 513}, {13, 200, 1}, {300, 2, 129}, {129, 1, 300}, {3, 5, 70}})
                         checkGemm(kernels(), r, ta, tb, s[0], s[1], s[2], beta, 3);
     }
 

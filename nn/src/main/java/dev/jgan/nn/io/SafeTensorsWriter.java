@@ -14,7 +14,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -33,10 +35,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code {"__metadata__":{...},"name":{"dtype":..,"shape":[..],"data_offsets":[b,e]},...}} without spaces,
  * padded with spaces to a multiple of 8 bytes; data little-endian.
  *
+ * <p>Metadata entries are written sorted by key, so the same tensors and metadata always give the same bytes.
+ *
  * <p>A file is written atomically: into a temporary file in the same directory, forced to disk, then renamed
- * over the target. A crash or error part-way leaves the previous file as it was. On POSIX file systems the
- * file keeps the permissions of the one it replaces, and a new one gets rw-r--r--. Where the file system
- * cannot rename atomically, a plain move is used and one warning is logged (System.Logger).
+ * over the target. A crash or error part-way leaves the previous file as it was. Temporary files are named
+ * {@code .<target name>.<pid>-<n>.tmp}; each save first removes those of its target that a killed or failed save
+ * left behind (see {@link TemporaryFiles}). On POSIX file systems the file keeps the permissions of the one it
+ * replaces, and a new one gets rw-r--r--. Where the file system cannot rename atomically, a plain move is used
+ * and one warning is logged (System.Logger). Errors name the target path.
  */
 public final class SafeTensorsWriter {
     private SafeTensorsWriter() {}
@@ -66,7 +72,17 @@ public final class SafeTensorsWriter {
         byte[] header = header(items, metadata);
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        // Checked here so that the error names the user's path, not the temporary file the write would fail on.
+        if (Files.isDirectory(abs)) throw new FileSystemException(path.toString(), null, "cannot save a checkpoint here: it is a directory");
+        if (!Files.isDirectory(dir))
+            throw new NoSuchFileException(path.toString(), null, "cannot save a checkpoint here: the directory " + dir + " does not exist");
+        TemporaryFiles.removeStale(abs);
+        Path tmp;
+        try {
+            tmp = TemporaryFiles.create(abs);
+        } catch (IOException e) {
+            throw new IOException("safetensors: cannot save " + path + ": creating a temporary file in " + dir + " failed: " + e, e);
+        }
         boolean done = false;
         Throwable failure = null;
         try {
@@ -86,16 +102,22 @@ public final class SafeTensorsWriter {
             }
             done = true;
             syncDirectory(dir);
+        } catch (IOException e) {
+            IOException named = new IOException("safetensors: saving " + path + " failed (the previous file, if any, is unchanged): " + e.getMessage(), e);
+            failure = named;
+            throw named;
         } catch (Throwable t) {
             failure = t;
             throw t;
         } finally {
+            TemporaryFiles.finished(tmp);
             if (!done) {
                 try {
                     Files.deleteIfExists(tmp);
                 } catch (IOException | RuntimeException cleanup) {
-                    if (failure == null) throw cleanup;
-                    failure.addSuppressed(cleanup); // the write's own error is the one to report
+                    // The write's own error is the one to report; the next save of this target removes what is left.
+                    if (failure != null) failure.addSuppressed(cleanup);
+                    else LOG.log(System.Logger.Level.WARNING, "safetensors: could not remove the temporary file " + tmp, cleanup);
                 }
             }
         }
@@ -149,15 +171,21 @@ public final class SafeTensorsWriter {
         StringBuilder sb = new StringBuilder("{");
         if (!metadata.isEmpty()) {
             sb.append("\"__metadata__\":{");
-            boolean first = true;
+            // Sorted by key (UTF-8 byte order, as tensor names), whatever the map's iteration order: the same state
+            // gives the same bytes in every run (Map.of iterates in an order that changes from one JVM to the next).
+            List<Map.Entry<byte[], String>> sorted = new ArrayList<>();
             for (Map.Entry<String, String> e : metadata.entrySet()) {
-                utf8(e.getKey(), "metadata key");
+                sorted.add(Map.entry(utf8(e.getKey(), "metadata key"), e.getKey()));
                 utf8(e.getValue(), "value of metadata key '" + e.getKey() + "'");
+            }
+            sorted.sort((a, b) -> Arrays.compareUnsigned(a.getKey(), b.getKey()));
+            boolean first = true;
+            for (Map.Entry<byte[], String> e : sorted) {
                 if (!first) sb.append(',');
                 first = false;
-                Json.writeString(sb, e.getKey());
-                sb.append(':');
                 Json.writeString(sb, e.getValue());
+                sb.append(':');
+                Json.writeString(sb, metadata.get(e.getValue()));
             }
             sb.append('}');
         }

@@ -185,10 +185,31 @@ public abstract class Optimizer {
      * requires (none before its first step). On any problem it throws naming it and changes nothing.
      */
     public final void loadStateDict(StateDict sd) {
+        Loaded loaded = prepare(sd);
+        states = loaded.states();
+        for (int g = 0; g < loaded.lrs().length; g++) groups.get(g).setLr(loaded.lrs()[g]);
+    }
+
+    /**
+     * Checks {@code sd} as {@link #loadStateDict} does, with the same message on a problem, but changes nothing:
+     * for loading several parts of a checkpoint all or none.
+     */
+    public final void checkStateDict(StateDict sd) {
+        prepare(sd);
+    }
+
+    /** A checked state, ready to replace this optimizer's. */
+    private record Loaded(List<ParamState> states, float[] lrs) {}
+
+    private Loaded prepare(StateDict sd) {
         String who = getClass().getSimpleName();
         Map<String, String> meta = sd.metadata();
-        if (!who.equals(meta.get("optimizer")))
-            throw new IllegalArgumentException(who + ".loadStateDict: state was written by optimizer '" + meta.get("optimizer") + "'");
+        String writer = meta.get("optimizer");
+        if (writer == null)
+            throw new IllegalArgumentException(who + ".loadStateDict: the state names no optimizer (its metadata has no 'optimizer' entry,"
+                    + " which Optimizer.stateDict() always writes); expected the state of " + who);
+        if (!who.equals(writer))
+            throw new IllegalArgumentException(who + ".loadStateDict: state was written by optimizer '" + writer + "', expected " + who);
         if (!Integer.toString(params.size()).equals(meta.get("params")))
             throw new IllegalArgumentException(who + ".loadStateDict: state holds " + meta.get("params") + " parameters, this optimizer " + params.size());
         float[] lrs = new float[groups.size()];
@@ -220,8 +241,7 @@ public abstract class Optimizer {
                 throw new IllegalArgumentException(who + ".loadStateDict: parameter " + i + " took " + s.step + " steps but its state lacks " + missing);
             }
         }
-        states = loaded;
-        for (int g = 0; g < lrs.length; g++) groups.get(g).setLr(lrs[g]);
+        return new Loaded(loaded, lrs);
     }
 
     /**

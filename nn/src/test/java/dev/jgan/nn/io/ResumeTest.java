@@ -24,7 +24,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run saved part-way (module and optimizer) and resumed continues bitwise as the uninterrupted run. */
+/**
+ * A run saved part-way and resumed continues bitwise as the uninterrupted run: from a module file and an optimizer
+ * file, and from one {@link TrainingCheckpoint} that also carries the data generator and the step.
+ */
 class ResumeTest {
 
     /** Every kind of state a resume must carry: parameters, BatchNorm statistics, Dropout's counter, spectral-norm u and v. */
@@ -76,6 +79,64 @@ class ResumeTest {
         List<float[]> a = values(straight), b = values(resumed);
         assertThat(b).hasSameSizeAs(a);
         for (int i = 0; i < a.size(); i++) assertThat(b.get(i)).containsExactly(a.get(i));
+    }
+
+    /** Steps from..to-1 drawing every batch from one generator, which a resume must therefore restore. */
+    private static void train(Module m, Optimizer opt, Rng data, int from, int to) {
+        for (int t = from; t < to; t++) {
+            Tensor x = Tensor.randn(data, 16, 3);
+            Tensor y = x.sum(1, true).tanh();
+            opt.zeroGrad();
+            Losses.mse(m.forward(x), y).backward();
+            opt.step();
+        }
+    }
+
+    /** The run as one training checkpoint: the module, the optimizer, the data generator and the step, in ONE file. */
+    private static final class Run {
+        final Module net = net();
+        final Adam opt;
+        final Rng data;
+        long step;
+
+        Run(float lr, long dataSeed) {
+            opt = new Adam(net.parameters(), lr, 0.5f, 0.999f);
+            data = new Rng(dataSeed);
+        }
+
+        TrainingCheckpoint.Parts parts() {
+            return new TrainingCheckpoint.Parts().module("net", net).optimizer("net", opt).rng("data", data).counter("step", () -> step, v -> step = v);
+        }
+
+        void trainTo(int to) {
+            train(net, opt, data, (int) step, to);
+            step = to;
+        }
+    }
+
+    @Test
+    void trainingCheckpointResumesBitwise(@TempDir Path dir) throws Exception {
+        Run straight = new Run(0.01f, 77);
+        straight.trainTo(10);
+
+        Run first = new Run(0.01f, 77);
+        first.trainTo(4);
+        Path file = dir.resolve("run.safetensors");
+        TrainingCheckpoint.save(file, first.parts(), Map.of());
+
+        Run resumed = new Run(0.5f, 1);                           // lr, data stream and step all come from the file
+        TrainingCheckpoint.load(file, resumed.parts());
+        assertThat(resumed.step).isEqualTo(4);
+        resumed.trainTo(10);
+        List<float[]> a = values(straight.net), b = values(resumed.net);
+        for (int i = 0; i < a.size(); i++) assertThat(b.get(i)).containsExactly(a.get(i));
+
+        // Without the generator's state the same resume draws other batches: the rng part is what makes it exact.
+        Run noRng = new Run(0.5f, 1);
+        TrainingCheckpoint.load(file, noRng.parts());
+        noRng.data.restore(new Rng(77).state());
+        noRng.trainTo(10);
+        assertThat(values(noRng.net).get(0)).isNotEqualTo(a.get(0));
     }
 
     @Test

@@ -7,7 +7,7 @@ public enum UnaryOp {
     SIGMOID,
     /** sign(x) in {-1, 0, 1}. */
     SIGN,
-    /** x < 0 ? 0 : x, so NaN and -0 pass through */
+    /** {@code x < 0 ? 0 : x}, so NaN and -0 pass through */
     RELU,
     /** x > 0 ? x : p x */
     LEAKY_RELU,
@@ -27,7 +27,7 @@ public enum UnaryOp {
     RDIV_SCALAR,
     /** 1 where x > p, else 0 */
     GT_SCALAR,
-    /** 1 where p <= x <= q, else 0 */
+    /** 1 where {@code p <= x <= q}, else 0 */
     IN_RANGE,
     /** sin x, as {@code StrictMath.sin} in double rounded to float on every kernel path (bitwise the same everywhere). */
     SIN,

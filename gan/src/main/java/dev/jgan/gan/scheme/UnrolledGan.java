@@ -16,7 +16,7 @@ import java.util.Map;
  * <pre>
  *   for each iteration:
  *     x ~ data, z ~ p(z)
- *     D: one step on loss_D(D(x), D(G(z)))                     theta_D <- theta_D^1
+ *     D: one step on loss_D(D(x), D(G(z)))                     theta_D &lt;- theta_D^1
  *     unroll from theta_D^1 on the same minibatch (x, z):     theta_D^(i+1) = theta_D^i - eta grad loss_D(theta_D^i)
  *     G: descend  loss_G(D(G(z)); theta_D^(1+k))                D stays at theta_D^1
  * </pre>

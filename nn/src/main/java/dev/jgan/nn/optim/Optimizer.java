@@ -283,7 +283,7 @@ public abstract class Optimizer {
     }
 
     /**
-     * sqrt(x) for x >= 0 whose gradient at 0 is 0 instead of infinite, and 0 for x < 0. Second moments are
+     * sqrt(x) for x >= 0 whose gradient at 0 is 0 instead of infinite, and 0 for x &lt; 0. Second moments are
      * exactly 0 for a parameter whose gradient was always 0; a plain sqrt would put NaN into the second-order
      * gradient of an unrolled step there.
      */

@@ -50,7 +50,7 @@ public final class GaussiansCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "SET", description = "Toy set: ring8, grid25 or swissroll (default: ${DEFAULT-VALUE}).")
     String data = "ring8";
     @Option(names = "--steps", description = "Training iterations (default: ${DEFAULT-VALUE}).")
-    int steps = 3000;
+    int steps = 4000;
     @Option(names = "--eval-every", paramLabel = "N", description = "Iterations between evaluations (default: ${DEFAULT-VALUE}).")
     int evalEvery = 500;
     @Option(names = "--batch", description = "Batch size (default: ${DEFAULT-VALUE}).")

@@ -24,7 +24,10 @@ import java.util.Map;
  * BCE, that prints the SHA-256 of its parameters' bytes: {@code CrossJvmDeterminismTest} runs it in fresh JVMs on
  * different JIT tiers and kernel paths, straight through and as two halves with a checkpoint between.
  * Usage: {@code DeterministicRun straight STEPS} | {@code first STEPS DIR} (the first STEPS/2 steps, then save) |
- * {@code second STEPS DIR} (load, then the remaining steps).
+ * {@code second STEPS DIR} (load, then the remaining steps); with the system property {@code warm=N}, N steps of a
+ * throwaway copy of the network train first (its own data), so that C2 has compiled the kernels before the measured
+ * run begins: without it a short run stays interpreted and in C1, where the old vector exp and tanh agreed with
+ * themselves.
  */
 public final class DeterministicRun {
     private DeterministicRun() {}
@@ -59,6 +62,11 @@ public final class DeterministicRun {
 
     public static void main(String[] args) throws Exception {
         int steps = Integer.parseInt(args[1]);
+        int warm = Integer.getInteger("warm", 0);
+        if (warm > 0) {
+            Module throwaway = net();
+            train(throwaway, new Adam(throwaway.parameters(), 0.01f, 0.5f, 0.999f), new Rng(999), warm);
+        }
         Module m = net();
         Adam opt = new Adam(m.parameters(), 0.01f, 0.5f, 0.999f);
         Rng data = new Rng(77);

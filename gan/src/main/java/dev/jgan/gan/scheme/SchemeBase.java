@@ -3,6 +3,7 @@ package dev.jgan.gan.scheme;
 import dev.jgan.autodiff.GradMode;
 import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
+import dev.jgan.gan.loss.AdversarialLoss;
 import dev.jgan.gan.schedule.Schedule;
 import dev.jgan.gan.train.BatchSource;
 import dev.jgan.nn.io.TrainingCheckpoint;
@@ -118,6 +119,21 @@ public abstract class SchemeBase implements Scheme {
     }
 
     // ---------------------------------------------------------------- helpers for the steps
+
+    /** D: one step on {@code loss_D(D(x), D(G(z)))}, G's sample held fixed: the D step of GAN, DCGAN and Unrolled GAN. */
+    protected final DStep adversarialDiscriminatorStep(AdversarialLoss loss, Tensor real, Tensor z, Tensor fake) {
+        Tensor lossD = loss.discriminator(discriminator.forward(real), discriminator.forward(fake.detach()));
+        float norm = update(discriminatorOptimizer, discriminator, lossD);
+        return new DStep(real, z, fake, lossD.item(), norm, Map.of());
+    }
+
+    /** G: one step on {@code loss_G(D(G(z)))} with D frozen (see {@link #frozen}): the G step of every scheme but EBGAN. */
+    protected final GStep adversarialGeneratorStep(AdversarialLoss loss, Tensor fake, Map<String, Float> extras) {
+        return frozen(discriminator, () -> {
+            Tensor lossG = loss.generator(discriminator.forward(fake));
+            return new GStep(lossG.item(), update(generatorOptimizer, generator, lossG), extras);
+        });
+    }
 
     /**
      * One optimizer step on {@code loss}: clears the optimizer's gradients, backpropagates, and returns the global L2

@@ -43,20 +43,14 @@ public final class StandardGan extends SchemeBase {
 
     @Override
     protected DStep discriminatorStep(Tensor real, Tensor z, Tensor fake) {
-        // D: descend loss_D(D(x), D(G(z))), G's sample held fixed
-        Tensor lossD = loss.discriminator(discriminator.forward(real), discriminator.forward(fake.detach()));
-        float norm = update(discriminatorOptimizer, discriminator, lossD);
-        return new DStep(real, z, fake, lossD.item(), norm, Map.of());
+        // D: descend loss_D(D(x), D(G(z)))
+        return adversarialDiscriminatorStep(loss, real, z, fake);
     }
 
     @Override
     protected GStep generatorStep(DStep last, Tensor z, Tensor fake) {
-        // G: descend loss_G(D(G(z))); D's weights take no gradient
-        return frozen(discriminator, () -> {
-            Tensor lossG = loss.generator(discriminator.forward(fake));
-            float norm = update(generatorOptimizer, generator, lossG);
-            return new GStep(lossG.item(), norm, Map.of());
-        });
+        // G: descend loss_G(D(G(z)))
+        return adversarialGeneratorStep(loss, fake, Map.of());
     }
 
     @Override

@@ -62,23 +62,13 @@ public final class UnrolledGan extends SchemeBase {
     @Override
     protected DStep discriminatorStep(Tensor real, Tensor z, Tensor fake) {
         // D: one step on loss_D(D(x), D(G(z))): theta_D <- theta_D^1 (the plain GAN's D step)
-        Tensor lossD = loss.discriminator(discriminator.forward(real), discriminator.forward(fake.detach()));
-        float norm = update(discriminatorOptimizer, discriminator, lossD);
-        return new DStep(real, z, fake, lossD.item(), norm, Map.of());
+        return adversarialDiscriminatorStep(loss, real, z, fake);
     }
 
     @Override
     protected GStep generatorStep(DStep last, Tensor z, Tensor fake) {
-        if (unrollSteps == 0) return plainGeneratorStep(fake, Map.of("unroll_steps", 0f));
+        if (unrollSteps == 0) return adversarialGeneratorStep(loss, fake, Map.of("unroll_steps", 0f));
         return secondOrder ? secondOrderStep(last.real(), fake) : firstOrderStep(last.real(), fake);
-    }
-
-    /** G against D as it is. */
-    private GStep plainGeneratorStep(Tensor fake, Map<String, Float> extras) {
-        return frozen(discriminator, () -> {
-            Tensor lossG = loss.generator(discriminator.forward(fake));
-            return new GStep(lossG.item(), update(generatorOptimizer, generator, lossG), extras);
-        });
     }
 
     /** k real D steps from a snapshot, G against the result, then D back to theta_D^1. */
@@ -90,7 +80,7 @@ public final class UnrolledGan extends SchemeBase {
             Tensor lossD = loss.discriminator(discriminator.forward(real), discriminator.forward(fixedFake));
             update(discriminatorOptimizer, discriminator, lossD);
         }
-        GStep g = plainGeneratorStep(fake, Map.of("unroll_steps", (float) unrollSteps));
+        GStep g = adversarialGeneratorStep(loss, fake, Map.of("unroll_steps", (float) unrollSteps));
         discriminatorOptimizer.restore(afterFirstStep);
         return g;
     }

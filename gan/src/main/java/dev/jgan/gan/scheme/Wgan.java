@@ -59,10 +59,7 @@ public final class Wgan extends SchemeBase {
     @Override
     protected GStep generatorStep(DStep last, Tensor z, Tensor fake) {
         // G: descend -mean D(G(z))
-        return frozen(discriminator, () -> {
-            Tensor lossG = LOSS.generator(discriminator.forward(fake));
-            return new GStep(lossG.item(), update(generatorOptimizer, generator, lossG), Map.of());
-        });
+        return adversarialGeneratorStep(LOSS, fake, Map.of());
     }
 
     @Override

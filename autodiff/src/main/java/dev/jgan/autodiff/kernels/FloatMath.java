@@ -18,9 +18,9 @@ final class FloatMath {
     private FloatMath() {}
 
     // ---- exp: x = n ln2 + r, |r| <= ln2/2; e^x = 2^n e^r.
-    /** Below this e^x is under half the smallest subnormal (e^-103.97 = 2^-150); clamping keeps n in int range. */
+    /** Below this e^x is under half the smallest subnormal (e^-103.97 = 2^-150): the result is 0. */
     static final float EXP_LOW = -104f;
-    /** Above this e^x overflows (ln(Float.MAX_VALUE) = 88.72); the computation overflows to +inf by itself. */
+    /** Above this e^x is +inf (ln(Float.MAX_VALUE) = 88.72: between the two the computation overflows by itself). */
     static final float EXP_HIGH = 89f;
     static final float LOG2E = 1.44269504088896341f;
     /**
@@ -54,7 +54,11 @@ final class FloatMath {
 
     /** e^x; NaN gives NaN, +inf +inf, -inf 0. */
     static float exp(float x) {
-        float xc = Math.min(Math.max(x, EXP_LOW), EXP_HIGH); // Math.max/min keep NaN
+        // Out of range the reduction below would overflow n's integer: the results are set instead (the vector
+        // kernels compute every lane and blend these in). NaN fails both tests and stays NaN through the arithmetic.
+        if (x > EXP_HIGH) return Float.POSITIVE_INFINITY;
+        if (x < EXP_LOW) return 0f;
+        float xc = x;
         float t = Math.fma(xc, LOG2E, SHIFT);
         float n = t - SHIFT;
         // r = r1 + c with r1 = x - n LN2_HI exact and c = -n LN2_LO tiny: e^r = 1 + r1 + r1^2 Q(r1) + c (1 + r1)

@@ -936,6 +936,10 @@ public final class VectorKernels extends ScalarKernels {
      * bit moves: all exactly rounded on every JIT tier), so results are bitwise FloatMath's, and the same whether
      * this loop runs interpreted or compiled. (The Vector API's lanewise EXP and TANH are not: its intrinsic
      * stubs and its Java fallback differ by an ulp.)
+     * <p>2^n is applied as one factor when every lane's n is in [-126, 127] (the result is then exact, so it equals
+     * FloatMath's two factors bitwise), and as FloatMath's two factors with its out-of-range results only for vectors
+     * that need them (subnormal or infinite results, NaN, |x| beyond the range): two multiplies and two blends less in
+     * the common case, which brought exp back to the speed of the Vector API's intrinsic (docs/benchmarks.md).
      * <p>NOTE: the e^x sequence is written out in each loop: as a helper taking and returning vectors it would box
      * them whenever C2 declines to inline it (see {@link #binaryRow}).
      */
@@ -956,15 +960,23 @@ public final class VectorKernels extends ScalarKernels {
                 for (; i <= end; i += L) {
                     FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
                     // ---- e = e^v, as FloatMath.exp
-                    FloatVector xc = v.max(FloatMath.EXP_LOW).min(FloatMath.EXP_HIGH);
+                    FloatVector xc = v;
                     FloatVector t = xc.fma(FloatMath.LOG2E, FloatMath.SHIFT), nf = t.sub(FloatMath.SHIFT);
                     FloatVector r = nf.fma(ln2Hi, xc), c = nf.mul(ln2Lo);
                     FloatVector q = e7.fma(r, e6).fma(r, e5).fma(r, e4).fma(r, e3).fma(r, e2);
                     FloatVector hi = one.add(r), lo = r.sub(hi.sub(one));
                     FloatVector pr = hi.add(c.fma(hi, r.mul(r).fma(q, lo)));
-                    IntVector k = t.reinterpretAsInts().sub(FloatMath.SHIFT_BITS), k1 = k.lanewise(VectorOperators.ASHR, 1);
-                    FloatVector e = pr.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                            .mul(k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                    IntVector k = t.reinterpretAsInts().sub(FloatMath.SHIFT_BITS);
+                    FloatVector e;
+                    if (k.compare(VectorOperators.LT, -126).or(k.compare(VectorOperators.GT, 127)).anyTrue()) {
+                        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+                        e = pr.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                                .mul(k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                                .blend(Float.POSITIVE_INFINITY, xc.compare(VectorOperators.GT, FloatMath.EXP_HIGH))
+                                .blend(0f, xc.compare(VectorOperators.LT, FloatMath.EXP_LOW));
+                    } else {
+                        e = pr.mul(k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                    }
                     // ----
                     e.intoArray(out, outOff + i);
                 }
@@ -977,15 +989,23 @@ public final class VectorKernels extends ScalarKernels {
                     FloatVector poly = t13.fma(t2, t11).fma(t2, t9).fma(t2, t7).fma(t2, t5).fma(t2, t3);
                     poly = a.mul(t2).fma(poly, a);
                     // ---- e = e^2a, as FloatMath.exp
-                    FloatVector xc = a.add(a).max(FloatMath.EXP_LOW).min(FloatMath.EXP_HIGH);
+                    FloatVector xc = a.add(a);
                     FloatVector t = xc.fma(FloatMath.LOG2E, FloatMath.SHIFT), nf = t.sub(FloatMath.SHIFT);
                     FloatVector r = nf.fma(ln2Hi, xc), c = nf.mul(ln2Lo);
                     FloatVector q = e7.fma(r, e6).fma(r, e5).fma(r, e4).fma(r, e3).fma(r, e2);
                     FloatVector hi = one.add(r), lo = r.sub(hi.sub(one));
                     FloatVector pr = hi.add(c.fma(hi, r.mul(r).fma(q, lo)));
-                    IntVector k = t.reinterpretAsInts().sub(FloatMath.SHIFT_BITS), k1 = k.lanewise(VectorOperators.ASHR, 1);
-                    FloatVector e = pr.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                            .mul(k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                    IntVector k = t.reinterpretAsInts().sub(FloatMath.SHIFT_BITS);
+                    FloatVector e;
+                    if (k.compare(VectorOperators.LT, -126).or(k.compare(VectorOperators.GT, 127)).anyTrue()) {
+                        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+                        e = pr.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                                .mul(k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                                .blend(Float.POSITIVE_INFINITY, xc.compare(VectorOperators.GT, FloatMath.EXP_HIGH))
+                                .blend(0f, xc.compare(VectorOperators.LT, FloatMath.EXP_LOW));
+                    } else {
+                        e = pr.mul(k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                    }
                     // ----
                     FloatVector y = one.sub(two.div(e.add(one))).blend(poly, a.compare(VectorOperators.LT, FloatMath.TANH_SMALL));
                     // copySign(y, v): y has no sign bit of its own (NaN aside, which keeps its payload either way).
@@ -996,15 +1016,23 @@ public final class VectorKernels extends ScalarKernels {
                 for (; i <= end; i += L) {
                     FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
                     // ---- e = e^-|v|, as FloatMath.exp
-                    FloatVector xc = v.abs().neg().max(FloatMath.EXP_LOW).min(FloatMath.EXP_HIGH);
+                    FloatVector xc = v.abs().neg();
                     FloatVector t = xc.fma(FloatMath.LOG2E, FloatMath.SHIFT), nf = t.sub(FloatMath.SHIFT);
                     FloatVector r = nf.fma(ln2Hi, xc), c = nf.mul(ln2Lo);
                     FloatVector q = e7.fma(r, e6).fma(r, e5).fma(r, e4).fma(r, e3).fma(r, e2);
                     FloatVector hi = one.add(r), lo = r.sub(hi.sub(one));
                     FloatVector pr = hi.add(c.fma(hi, r.mul(r).fma(q, lo)));
-                    IntVector k = t.reinterpretAsInts().sub(FloatMath.SHIFT_BITS), k1 = k.lanewise(VectorOperators.ASHR, 1);
-                    FloatVector e = pr.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                            .mul(k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                    IntVector k = t.reinterpretAsInts().sub(FloatMath.SHIFT_BITS);
+                    FloatVector e;
+                    if (k.compare(VectorOperators.LT, -126).or(k.compare(VectorOperators.GT, 127)).anyTrue()) {
+                        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+                        e = pr.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                                .mul(k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                                .blend(Float.POSITIVE_INFINITY, xc.compare(VectorOperators.GT, FloatMath.EXP_HIGH))
+                                .blend(0f, xc.compare(VectorOperators.LT, FloatMath.EXP_LOW));
+                    } else {
+                        e = pr.mul(k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                    }
                     // ----
                     FloatVector d = one.add(e), dLow = e.sub(d.sub(one));
                     VectorMask<Float> nonNegative = v.compare(VectorOperators.GE, 0f);

@@ -155,7 +155,8 @@ public final class GaussiansCommand implements Callable<Integer> {
         }
     }
 
-    static final String CSV_HEADER = "scheme,step,loss_d,loss_g,grad_norm_d,grad_norm_g,modes_covered,modes,high_quality_share,reverse_kl";
+    static final String CSV_HEADER = "scheme,step,loss_d,loss_g,grad_norm_d,grad_norm_g,modes_covered,modes,high_quality_share,reverse_kl,"
+            + "wasserstein_train,wasserstein_heldout";
 
     private static void writeMetrics(List<ToyExperiment> runs, Path file) throws IOException {
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
@@ -164,8 +165,9 @@ public final class GaussiansCommand implements Callable<Integer> {
                 for (ToyExperiment.Evaluation e : r.evaluations) {
                     StepResult s = e.result();
                     ModeCoverage c = e.coverage();
-                    csv.printf(Locale.ROOT, "%s,%d,%.6f,%.6f,%.6f,%.6f,%d,%d,%.6f,%.6f%n", r.name, e.step(), s.dLoss(), s.gLoss(),
-                            s.dGradNorm(), s.gGradNorm(), c.modesCovered(), c.modes(), c.highQualityShare(), c.reverseKl());
+                    csv.printf(Locale.ROOT, "%s,%d,%.6f,%.6f,%.6f,%.6f,%d,%d,%.6f,%.6f,%.6f,%.6f%n", r.name, e.step(), s.dLoss(), s.gLoss(),
+                            s.dGradNorm(), s.gGradNorm(), c.modesCovered(), c.modes(), c.highQualityShare(), c.reverseKl(),
+                            s.extra("wasserstein_estimate"), e.heldOutWasserstein());
                 }
         }
     }

@@ -13,6 +13,7 @@ import dev.jgan.gan.scheme.Scheme;
 import dev.jgan.gan.scheme.StandardGan;
 import dev.jgan.gan.scheme.StepResult;
 import dev.jgan.gan.scheme.UnrolledGan;
+import dev.jgan.gan.scheme.WassersteinCritic;
 import dev.jgan.gan.scheme.Wgan;
 import dev.jgan.gan.scheme.WganGp;
 import dev.jgan.gan.train.Trainer;
@@ -32,8 +33,11 @@ final class ToyExperiment {
     /** The schemes by their command-line names. */
     static final List<String> SCHEMES = List.of("standard", "unrolled", "unrolled-first-order", "wgan", "wgan-gp");
 
-    /** An evaluation: the step, the coverage of the fixed evaluation noise's samples, those samples, the last step's result. */
-    record Evaluation(long step, ModeCoverage coverage, float[] samples, StepResult result) {}
+    /**
+     * An evaluation: the step, the coverage of the fixed evaluation noise's samples, those samples, the last step's
+     * result, and for WGAN and WGAN-GP the critic's Wasserstein estimate on a held-out batch (NaN for the others).
+     */
+    record Evaluation(long step, ModeCoverage coverage, float[] samples, StepResult result, float heldOutWasserstein) {}
 
     final String name;
     final String label;
@@ -41,20 +45,24 @@ final class ToyExperiment {
     final Scheme scheme;
     final Trainer trainer;
     private final Tensor evalNoise;
+    /** 2,500 real samples the critic never trains on, for the held-out Wasserstein estimate. */
+    private final Tensor heldOutReal;
     final List<Evaluation> evaluations = new ArrayList<>();
 
-    private ToyExperiment(String name, String label, ToyDistribution distribution, Scheme scheme, ToyBatches data, Tensor evalNoise) {
+    private ToyExperiment(String name, String label, ToyDistribution distribution, Scheme scheme, ToyBatches data, Tensor evalNoise,
+                          Tensor heldOutReal) {
         this.name = name;
         this.label = label;
         this.distribution = distribution;
         this.scheme = scheme;
         this.trainer = new Trainer(scheme, data);
         this.evalNoise = evalNoise;
+        this.heldOutReal = heldOutReal;
     }
 
     static ToyExperiment create(String name, int unrollSteps, ToyDistribution distribution, int batch, long seed) {
         Rng root = new Rng(seed);
-        Rng init = root.split(), data = root.split(), noise = root.split(), eval = root.split(), extra = root.split();
+        Rng init = root.split(), data = root.split(), noise = root.split(), eval = root.split(), extra = root.split(), heldOut = root.split();
         Module g = Mlp.toyGenerator(init), d = Mlp.toyDiscriminator(init);
         Latent latent = Latent.normal(noise, Mlp.TOY_NOISE);
         Scheme scheme;
@@ -81,7 +89,7 @@ final class ToyExperiment {
             default -> throw new IllegalArgumentException("scheme '" + name + "' is unknown; known: " + SCHEMES);
         }
         return new ToyExperiment(name, label, distribution, scheme, new ToyBatches(distribution, data, batch),
-                Tensor.randn(eval, ModeCoverage.DEFAULT_SAMPLES, Mlp.TOY_NOISE));
+                Tensor.randn(eval, ModeCoverage.DEFAULT_SAMPLES, Mlp.TOY_NOISE), distribution.sample(heldOut, ModeCoverage.DEFAULT_SAMPLES));
     }
 
     /** G's samples for the fixed evaluation noise, [2500, 2]. */
@@ -94,7 +102,8 @@ final class ToyExperiment {
     /** Scores G now and records it as the evaluation after {@code step}. */
     Evaluation evaluate(long step, StepResult result) {
         Tensor s = samples();
-        Evaluation e = new Evaluation(step, ModeCoverage.of(s, distribution), s.toArray(), result);
+        float w = scheme instanceof WassersteinCritic c ? c.wassersteinEstimate(heldOutReal, evalNoise) : Float.NaN;
+        Evaluation e = new Evaluation(step, ModeCoverage.of(s, distribution), s.toArray(), result, w);
         evaluations.add(e);
         return e;
     }

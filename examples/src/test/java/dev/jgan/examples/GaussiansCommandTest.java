@@ -31,13 +31,19 @@ class GaussiansCommandTest {
                 .containsExactly("standard,3", "standard,6", "unrolled,3", "unrolled,6");
         assertThat(Files.size(dir.resolve("samples.png"))).isPositive();
         assertThat(dir.resolve("generator.safetensors")).doesNotExist();
+        assertThat(csv.get(1)).endsWith(",NaN,NaN"); // no critic estimate for the standard GAN
     }
 
     /** One scheme alone also writes its generator with PyTorch's Sequential keys. */
     @Test
     void oneSchemeWritesItsGenerator(@TempDir Path dir) throws Exception {
         assertThat(run(dir, "--scheme", "wgan-gp", "--data", "grid25")).isZero();
-        assertThat(Files.readAllLines(dir.resolve("metrics.csv"))).hasSize(3);
+        List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
+        assertThat(csv).hasSize(3);
+        String[] last = csv.get(2).split(",");
+        // The critic's Wasserstein estimates, on the training batch and on a held-out one: numbers for WGAN-GP.
+        assertThat(Float.parseFloat(last[10])).isFinite();
+        assertThat(Float.parseFloat(last[11])).isFinite();
         assertThat(SafeTensorsReader.read(dir.resolve("generator.safetensors")).tensors().keySet())
                 .containsExactlyInAnyOrder("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias");
     }

@@ -17,6 +17,7 @@ import dev.jgan.gan.scheme.Scheme;
 import dev.jgan.gan.scheme.StandardGan;
 import dev.jgan.gan.scheme.StepResult;
 import dev.jgan.gan.scheme.UnrolledGan;
+import dev.jgan.gan.scheme.WassersteinCritic;
 import dev.jgan.gan.scheme.Wgan;
 import dev.jgan.gan.scheme.WganGp;
 import dev.jgan.gan.train.BatchSource;
@@ -85,18 +86,25 @@ class GanDocsExampleTest {
         assertThat(ebgan.step(new ToyBatches(GaussianMixture.ring8(), rng.split(), 32)).extras()).containsKey("pull_away");
     }
 
-    /** A held-out estimate changes nothing: the critic's parameters and the scheme's state stay as they were. */
+    /** A held-out estimate changes nothing: parameters, G's batch-norm statistics and the scheme's generators stay as they were. */
     @Test
     void wassersteinEstimateIsReadOnly() {
         Rng rng = new Rng(3);
-        Module critic = Mlp.toyDiscriminator(rng), g = Mlp.of(new int[] {8, 16, 2}, dev.jgan.nn.layers.ReLU::new, rng);
-        WganGp s = WganGp.builder(g, critic, Latent.normal(rng.split(), 8), rng.split()).build();
-        float[] before = critic.parameters().get(0).toArray();
-        long[] latentState = s.latent().rng().state();
-        float w1 = s.wassersteinEstimate(GaussianMixture.ring8().sample(new Rng(1), 64), Tensor.randn(new Rng(2), 64, 8));
-        float w2 = s.wassersteinEstimate(GaussianMixture.ring8().sample(new Rng(1), 64), Tensor.randn(new Rng(2), 64, 8));
-        assertThat(w2).isEqualTo(w1);
-        assertThat(critic.parameters().get(0).toArray()).containsExactly(before);
-        assertThat(s.latent().rng().state()).containsExactly(latentState);
+        Module critic = Mlp.toyDiscriminator(rng);
+        Module g = new dev.jgan.nn.Sequential(new dev.jgan.nn.layers.Linear(8, 16, rng), new dev.jgan.nn.layers.BatchNorm1d(16),
+                new dev.jgan.nn.layers.ReLU(), new dev.jgan.nn.layers.Linear(16, 2, rng));
+        for (WassersteinCritic s : java.util.List.<WassersteinCritic>of(WganGp.builder(g, critic, Latent.normal(rng.split(), 8), rng.split()).build(),
+                Wgan.builder(g, critic, Latent.normal(rng.split(), 8)).build())) {
+            float[] before = critic.parameters().get(0).toArray();
+            java.util.Map<String, float[]> buffers = new java.util.LinkedHashMap<>();
+            g.namedBuffers().forEach((k, v) -> buffers.put(k, v.toArray()));
+            long[] latentState = s.latent().rng().state();
+            float w1 = s.wassersteinEstimate(GaussianMixture.ring8().sample(new Rng(1), 64), Tensor.randn(new Rng(2), 64, 8));
+            float w2 = s.wassersteinEstimate(GaussianMixture.ring8().sample(new Rng(1), 64), Tensor.randn(new Rng(2), 64, 8));
+            assertThat(w2).isEqualTo(w1).isFinite();
+            assertThat(critic.parameters().get(0).toArray()).containsExactly(before);
+            g.namedBuffers().forEach((k, v) -> assertThat(v.toArray()).as(k).containsExactly(buffers.get(k)));
+            assertThat(s.latent().rng().state()).containsExactly(latentState);
+        }
     }
 }

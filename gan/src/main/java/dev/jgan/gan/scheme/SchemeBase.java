@@ -177,6 +177,24 @@ public abstract class SchemeBase implements Scheme {
         }
     }
 
+    /**
+     * mean D(x) - mean D(G(z)) on the given batches, without recording and with G's and D's buffers put back
+     * afterwards (a forward in training mode moves batch-norm statistics): the critic's Wasserstein estimate.
+     */
+    protected final float criticGap(Tensor real, Tensor noise) {
+        List<Tensor> buffers = new ArrayList<>(generator.namedBuffers().values());
+        buffers.addAll(discriminator.namedBuffers().values());
+        List<float[]> saved = new ArrayList<>();
+        for (Tensor b : buffers) saved.add(b.toArray());
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            return discriminator.forward(real).mean().item() - discriminator.forward(generator.forward(noise)).mean().item();
+        } finally {
+            try (GradMode.Scope s = GradMode.noGrad()) {
+                for (int i = 0; i < buffers.size(); i++) buffers.get(i).copyInPlace(Tensor.of(saved.get(i), buffers.get(i).shape()));
+            }
+        }
+    }
+
     protected static <T> T noGrad(Supplier<T> body) {
         try (GradMode.Scope s = GradMode.noGrad()) {
             return body.get();

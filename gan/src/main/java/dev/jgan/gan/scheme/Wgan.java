@@ -20,9 +20,10 @@ import java.util.Map;
  * </pre>
  * Defaults, the paper's: n_critic 5, c 0.01, RMSProp lr 5e-5 for both. {@link Schedule#wganReference} gives the
  * reference code's 100 critic steps for the first 25 G steps and every 500th. The critic's estimate of the
- * distance, mean D(x) - mean D(G(z)) at its last step, is reported as {@code wasserstein_estimate}.
+ * distance, mean D(x) - mean D(G(z)) at its last step, is reported as {@code wasserstein_estimate};
+ * {@link #wassersteinEstimate} computes it on a held-out batch.
  */
-public final class Wgan extends SchemeBase {
+public final class Wgan extends SchemeBase implements WassersteinCritic {
     private static final AdversarialLoss LOSS = AdversarialLoss.wasserstein();
     private final float clip;
 
@@ -60,6 +61,11 @@ public final class Wgan extends SchemeBase {
     protected GStep generatorStep(DStep last, Tensor z, Tensor fake) {
         // G: descend -mean D(G(z))
         return adversarialGeneratorStep(LOSS, fake, Map.of());
+    }
+
+    @Override
+    public float wassersteinEstimate(Tensor heldOutReal, Tensor noise) {
+        return criticGap(heldOutReal, noise);
     }
 
     @Override

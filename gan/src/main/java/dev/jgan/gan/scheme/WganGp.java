@@ -1,6 +1,5 @@
 package dev.jgan.gan.scheme;
 
-import dev.jgan.autodiff.GradMode;
 import dev.jgan.autodiff.Rng;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.gan.loss.AdversarialLoss;
@@ -27,7 +26,7 @@ import java.util.Map;
  * {@code critic_grad_norm} (the mean input-gradient norm at the interpolates) and {@code wasserstein_estimate}
  * (mean D(x) - mean D(G(z)) on the training batch; {@link #wassersteinEstimate} on a held-out one).
  */
-public final class WganGp extends SchemeBase {
+public final class WganGp extends SchemeBase implements WassersteinCritic {
     private static final System.Logger LOG = System.getLogger(WganGp.class.getName());
     private static final AdversarialLoss LOSS = AdversarialLoss.wasserstein();
     private final GradientPenalty penalty;
@@ -76,14 +75,9 @@ public final class WganGp extends SchemeBase {
         return adversarialGeneratorStep(LOSS, fake, Map.of());
     }
 
-    /**
-     * The critic's estimate of the Wasserstein distance, mean D(x) - mean D(G(z)), on a batch it did not train on
-     * (a held-out real batch and fixed noise), without changing anything.
-     */
+    @Override
     public float wassersteinEstimate(Tensor heldOutReal, Tensor noise) {
-        try (GradMode.Scope s = GradMode.noGrad()) {
-            return -LOSS.discriminator(discriminator.forward(heldOutReal), discriminator.forward(generator.forward(noise))).item();
-        }
+        return criticGap(heldOutReal, noise);
     }
 
     @Override

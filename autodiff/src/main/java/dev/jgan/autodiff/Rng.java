@@ -1,7 +1,6 @@
 package dev.jgan.autodiff;
 
 import java.util.Arrays;
-import java.util.random.RandomGenerator;
 
 /**
  * An explicit, seeded random generator, the only source of randomness in jgan: the L64X128MixRandom
@@ -9,12 +8,14 @@ import java.util.random.RandomGenerator;
  * combined by Doug Lea's mixing function), written out here so that its state can be read and restored,
  * which the JDK's class does not allow and a resumed training run needs.
  *
- * <p>It produces exactly the sequences of {@code RandomGeneratorFactory.of("L64X128MixRandom").create(seed)},
- * splits included, on every JDK from 17 (a test compares them): {@link #nextLong()} and the seeding and
- * splitting rules are the algorithm's; {@code nextFloat}, {@code nextInt(bound)} and {@code nextGaussian}
- * are {@link RandomGenerator}'s own default methods on top of it, as they are for the JDK's class.
- * {@link #split()} derives an independent child stream, so consumers never share one and results do not
- * depend on scheduling. Not thread-safe.
+ * <p>Its {@link #nextLong()}, {@link #nextFloat()}, {@link #nextInt(int)} and {@link #split()} draw exactly the
+ * sequences of {@code RandomGeneratorFactory.of("L64X128MixRandom").create(seed)} (a test compares them).
+ * {@link #nextGaussian()} is jgan's own (Box-Muller on {@code StrictMath}), not the JDK's ziggurat: that one
+ * changed between JDK 17 and JDK 25 (in about one draw in two million they consume a different number of longs,
+ * and every later draw differs), so a seeded run would not be the same run on both. Everything here is written
+ * out in integer arithmetic and {@code StrictMath}, whose results the Java specification fixes bit for bit, so a
+ * seed gives the same draws on every JDK. {@link #split()} derives an independent child stream, so consumers never
+ * share one and results do not depend on scheduling. Not thread-safe.
  */
 public final class Rng {
     private static final long LCG_MULTIPLIER = 0xd1342543de82ef95L;
@@ -26,9 +27,6 @@ public final class Rng {
 
     // Invariant: a is odd (the LCG's addend); x0 and x1 are not both zero (xoroshiro's state).
     private long a, s, x0, x1;
-    /** The JDK's distribution algorithms (floats, bounded ints, the Gaussian ziggurat) over this generator's longs. */
-    private final RandomGenerator view = this::nextLong;
-
     public Rng(long seed) {
         // The seeding rule of L64X128MixRandom(long): the seed, xored with an irregular constant so that small
         // seeds are not "pedestrian", hashed once for the LCG addend and twice (SplitMix-style) for xoroshiro.
@@ -101,19 +99,35 @@ public final class Rng {
         return result;
     }
 
-    /** Uniform on [0, 1), 24 random bits. */
+    /** Uniform on [0, 1): the top 24 bits of a draw, as the JDK's {@code RandomGenerator.nextFloat}. */
     public float nextFloat() {
-        return view.nextFloat();
+        return (nextLong() >>> 40) * 0x1.0p-24f;
     }
 
-    /** Standard normal (the JDK's ziggurat), rounded to float. */
+    /**
+     * Standard normal, rounded to float: Box-Muller on two draws, z = sqrt(-2 ln u1) cos(2 pi u2) with u1 in (0, 1]
+     * and u2 in [0, 1) of 53 bits each, in double with {@code StrictMath}. Exactly two longs per value, so the
+     * stream's position never depends on the values drawn; |z| is at most sqrt(106 ln 2) = 8.57.
+     */
     public float nextGaussian() {
-        return (float) view.nextGaussian();
+        double u1 = ((nextLong() >>> 11) + 1) * 0x1.0p-53;
+        double u2 = (nextLong() >>> 11) * 0x1.0p-53;
+        return (float) (StrictMath.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * StrictMath.PI * u2));
     }
 
-    /** Uniform on [0, bound). */
+    /**
+     * Uniform on [0, bound), unbiased: the JDK's {@code RandomGenerator.nextInt(int)} algorithm (a mask for powers
+     * of two, otherwise rejection of the draws in the last incomplete multiple of bound).
+     */
     public int nextInt(int bound) {
-        return view.nextInt(bound);
+        if (bound <= 0) throw new IllegalArgumentException("Rng.nextInt: bound must be positive, got " + bound);
+        int r = (int) (nextLong() >>> 32);
+        int m = bound - 1;
+        if ((bound & m) == 0) return r & m;
+        for (int u = r >>> 1; u + m - (r = u % bound) < 0; u = (int) (nextLong() >>> 32) >>> 1) {
+            // rejected: u fell in the last, incomplete run of bound values
+        }
+        return r;
     }
 
     /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */

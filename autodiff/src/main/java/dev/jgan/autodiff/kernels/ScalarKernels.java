@@ -49,7 +49,8 @@ public class ScalarKernels implements Kernels {
             case NEG: return -v;
             case EXP: return FloatMath.exp(v);
             case LOG: return (float) Math.log(v);
-            case LOG1P: return (float) Math.log1p(v);
+            // NaN below -1 set here: the JDKs' log1p return NaNs of different signs there (17: negative, 25: positive).
+            case LOG1P: return v < -1f ? Float.NaN : (float) Math.log1p(v);
             case SQRT: return (float) Math.sqrt(v);
             case ABS: return Math.abs(v);
             case SQUARE: return v * v;

@@ -450,6 +450,17 @@ abstract class KernelContract {
         }
     }
 
+    /** log1p below -1 is the canonical NaN on every JDK (JDK 17's log1p returns a negative NaN there, JDK 25's a positive one). */
+    @Test
+    void log1pBelowMinusOneIsTheCanonicalNaN() {
+        float[] x = new float[37], out = new float[37];
+        for (int i = 0; i < x.length; i++) x[i] = -1.5f - i;
+        x[5] = Float.NEGATIVE_INFINITY;
+        kernels().unary(UnaryOp.LOG1P, 0f, 0f, x, 0, out, 0, x.length);
+        for (int i = 0; i < x.length; i++)
+            assertThat(Integer.toHexString(Float.floatToRawIntBits(out[i]))).as("log1p(%s)", x[i]).isEqualTo("7fc00000");
+    }
+
     @Test
     void maximumAndMinimumPropagateNaNAndOrderZeros() {
         // Every pair of SPECIALS, contiguous and with one operand broadcast, in every lane and in the tail.

@@ -58,13 +58,12 @@ final class FloatMath {
         // kernels compute every lane and blend these in). NaN fails both tests and stays NaN through the arithmetic.
         if (x > EXP_HIGH) return Float.POSITIVE_INFINITY;
         if (x < EXP_LOW) return 0f;
-        float xc = x;
-        float t = Math.fma(xc, LOG2E, SHIFT);
+        float t = Math.fma(x, LOG2E, SHIFT);
         float n = t - SHIFT;
         // r = r1 + c with r1 = x - n LN2_HI exact and c = -n LN2_LO tiny: e^r = 1 + r1 + r1^2 Q(r1) + c (1 + r1)
         // to well under an ulp. 1 + r1 is split into hi + lo exactly (Fast2Sum, as 1 >= |r1|) and every small term
         // is gathered into lo before the one rounding of hi + lo; rounding r and 1 + r first cost 0.4 ulp more.
-        float r = Math.fma(n, -LN2_HI, xc);
+        float r = Math.fma(n, -LN2_HI, x);
         float c = n * -LN2_LO;
         float q = Math.fma(Math.fma(Math.fma(Math.fma(E7, r, E6), r, E5), r, E4), r, E3);
         q = Math.fma(q, r, E2);

@@ -958,9 +958,8 @@ public final class VectorKernels extends ScalarKernels {
         switch (op) {
             case EXP:
                 for (; i <= end; i += L) {
-                    FloatVector v = FloatVector.fromArray(sp, x, xOff + i);
-                    // ---- e = e^v, as FloatMath.exp
-                    FloatVector xc = v;
+                    // ---- e = e^xc, as FloatMath.exp
+                    FloatVector xc = FloatVector.fromArray(sp, x, xOff + i);
                     FloatVector t = xc.fma(FloatMath.LOG2E, FloatMath.SHIFT), nf = t.sub(FloatMath.SHIFT);
                     FloatVector r = nf.fma(ln2Hi, xc), c = nf.mul(ln2Lo);
                     FloatVector q = e7.fma(r, e6).fma(r, e5).fma(r, e4).fma(r, e3).fma(r, e2);

@@ -69,4 +69,20 @@ public interface Kernels {
      * {@code sigma = u^T W v} for the final u and v; iterations must be at least 1.
      */
     float powerIteration(float[] w, int wOff, int rows, int cols, float[] u, float[] v, int iterations, float eps);
+
+    /**
+     * One Adam update of n elements in place (nn's {@code Adam}), exactly the float32 operations of its tensor form in
+     * their order, each product, sum, quotient and square root rounded on its own (no fused multiply-add), so the
+     * result is bitwise that of the differentiable step:
+     * <pre>
+     *   gw = g + p weightDecay                          (gw = g when weightDecay is 0)
+     *   m  = m beta1 + gw (1 - beta1)                   (first step: gw (1 - beta1))
+     *   v  = v beta2 + (gw gw) (1 - beta2)              (first step: (gw gw) (1 - beta2))
+     *   u  = max(vmax, v), stored into vmax             (AMSGrad, vmax not null; first step: u = v); else u = v
+     *   p  = p - (m / ((u &gt; 0 ? sqrt u : 0) invBc2 + eps)) stepSize
+     * </pre>
+     * g is only read; p, m, v and vmax are written (m, v, vmax need no initial values on the first step).
+     */
+    void adamStep(float[] p, float[] g, float[] m, float[] v, float[] vmax, int n, boolean first,
+                  float beta1, float beta2, float eps, float weightDecay, float invBc2, float stepSize);
 }

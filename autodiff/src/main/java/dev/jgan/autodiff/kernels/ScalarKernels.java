@@ -214,6 +214,26 @@ public class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void adamStep(float[] p, float[] g, float[] m, float[] v, float[] vmax, int n, boolean first,
+                         float beta1, float beta2, float eps, float weightDecay, float invBc2, float stepSize) {
+        for (int i = 0; i < n; i++) adamElement(p, g, m, v, vmax, i, first, beta1, beta2, eps, weightDecay, invBc2, stepSize);
+    }
+
+    /** One element of {@link #adamStep}; also the tail loop of vectorised implementations. */
+    protected static void adamElement(float[] p, float[] g, float[] m, float[] v, float[] vmax, int i, boolean first,
+                                      float beta1, float beta2, float eps, float weightDecay, float invBc2, float stepSize) {
+        float gw = weightDecay != 0f ? g[i] + p[i] * weightDecay : g[i];
+        float gm = gw * (1f - beta1), gv = (gw * gw) * (1f - beta2);
+        float mi = first ? gm : m[i] * beta1 + gm, vi = first ? gv : v[i] * beta2 + gv;
+        float u = vmax == null || first ? vi : Math.max(vmax[i], vi);   // vmax read before v is written, in case they alias
+        m[i] = mi;
+        v[i] = vi;
+        if (vmax != null) vmax[i] = u;
+        float root = u > 0f ? (float) Math.sqrt(u) : 0f;
+        p[i] = p[i] - (mi / (root * invBc2 + eps)) * stepSize;
+    }
+
+    @Override
     public float powerIteration(float[] w, int wOff, int rows, int cols, float[] u, float[] v, int iterations, float eps) {
         float[] wv = new float[rows];
         float sigma = 0f;

@@ -27,14 +27,18 @@ public final class VectorKernels extends ScalarKernels {
 
     // ---- GEMM blocking. The micro-kernel computes an MR x NR tile of C with NR = 2 vectors. ----
     /**
-     * Rows of the register tile: 6 x 2 accumulators + 2 B vectors + 1 broadcast fit in AVX2's 16 registers.
-     * <p>NOTE: an 8-row tile for AVX-512's 32 registers ran faster where C2 compiled it whole (64x784@784x1024
-     * 100-102 against 84-90 GFLOP/s, JDK 17), but on JDK 17 a recompilation of that larger method sometimes lost
-     * the Vector API intrinsics for some of its stores (boxed vectors, "missing constant" under
-     * -XX:+PrintIntrinsics): the DCGAN training step took 830 ms instead of 200, and 1024^3 ran at 55 GFLOP/s in
-     * one run out of three. The 6-row tile never did in the same runs.
+     * Rows of the register tile: six with vectors of 512 bits, four below.
+     * <p>NOTE: six rows are 6 x 2 accumulators + 2 B vectors + 1 broadcast, 15 of AVX2's 16 registers, and C2 schedules
+     * several broadcasts ahead of their FMAs: on AVX2 it spilled an accumulator to the stack inside the loop (JDK 25)
+     * or kept two bounds checks and index multiplications per depth step in registers it lacked (JDK 17), and the
+     * packed kernel ran at 36-40 GFLOP/s against 80-85 for four rows ({@link FourRowKernels}; ad-hoc, 1 thread, panels
+     * in L1). An 8-row tile for AVX-512's 32 registers ran faster where C2 compiled it whole (64x784@784x1024 100-102
+     * against 84-90 GFLOP/s, JDK 17), but on JDK 17 a recompilation of that larger method sometimes lost the Vector API
+     * intrinsics for some of its stores (boxed vectors, "missing constant" under -XX:+PrintIntrinsics): the DCGAN
+     * training step took 830 ms instead of 200, and 1024^3 ran at 55 GFLOP/s in one run out of three. The 6-row tile
+     * never did in the same runs.
      */
-    static final int MR = 6;
+    static final int MR = L >= 16 ? 6 : 4;
     static final int NR = 2 * L;
     /** Largest depth of a packed block: a KC x NR panel of B (32 KB at 512 bits) stays in L1 while A panels stream from L2. */
     static final int KC = 256;
@@ -44,6 +48,12 @@ public final class VectorKernels extends ScalarKernels {
     static final int NC = 4096;
     /** Below this many multiply-adds packing does not pay: a plain vector loop is used. */
     static final long SMALL_GEMM = 32L * 32 * 32;
+    /**
+     * Products of fewer rows than this also take the plain loop (half the six-row tile). A constant rather than MR / 2:
+     * the plain loop sums in another order, so the routing must not depend on the tile height, which depends on the
+     * vector width, or a two-row product would round differently on AVX2 than with the six-row tile it had before.
+     */
+    static final int SMALL_GEMM_ROWS = 3;
 
     private final KernelThreads threads;
     private final BatchedConv conv;
@@ -119,7 +129,7 @@ public final class VectorKernels extends ScalarKernels {
             if (beta == 0f) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
         }
-        if ((long) m * n * k <= SMALL_GEMM || m < MR / 2 || n < L) {
+        if ((long) m * n * k <= SMALL_GEMM || m < SMALL_GEMM_ROWS || n < L) {
             smallGemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
@@ -306,20 +316,20 @@ public final class VectorKernels extends ScalarKernels {
                             int aIdx = inPlace ? direct.offset(i, p0) : ip * MR * kc;
                             int rs = inPlace ? direct.rowStride : 1, ps = inPlace ? direct.colStride : MR;
                             if (rows == MR && cols == nr && contiguous) {
-                                if (nRuns < 0) kernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, column0 + i * out.ld, out.ld, accumulate);
+                                if (nRuns < 0) microKernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, column0 + i * out.ld, out.ld, accumulate);
                                 else kernelRuns(nRuns, runs, runsInPlace, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, column0 + i * out.ld, out.ld, accumulate);
                                 continue;
                             }
-                            // A last panel of four rows, straight into C.
-                            if (rows == 4 && cols == nr && contiguous && nRuns < 0) {
+                            // A last panel of four rows of a six-row tiling, straight into C.
+                            if (MR == 6 && rows == 4 && cols == nr && contiguous && nRuns < 0) {
                                 kernel4(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, c, column0 + i * out.ld, out.ld, accumulate);
                                 continue;
                             }
                             // Edge tile, or one that spans segments: the kernel (of four rows for at most four) into a
                             // scratch tile, then the valid part is added or stored, by runs of columns contiguous in C.
                             float[] tile = scratch.tile(MR * NR);
-                            if (nRuns < 0 && rows <= 4) kernel4(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
-                            else if (nRuns < 0) kernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
+                            if (nRuns < 0 && rows <= 4 && MR == 6) kernel4(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
+                            else if (nRuns < 0) microKernel(kc, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
                             else kernelRuns(nRuns, runs, runsInPlace, aArr, aIdx, rs, ps, bArr, bIdx, bs, tile, 0, nr, false);
                             for (int q = 0, run; q < cols; q += run) {
                                 run = Math.min(cols - q, out.run(j0 + j + q));
@@ -334,6 +344,21 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     /**
+     * The micro-kernel for one MR x NR tile: element (r, p) of the A panel at {@code aIdx + r * rs + p * ps}, row p of
+     * the B panel at {@code bIdx + p * bs}. With four rows, the layouts that have constant strides go to their own
+     * kernels ({@link FourRowKernels}: C2 removes the bounds checks only there); every kernel computes each element
+     * as the same FMA chain, so the choice never changes a result.
+     */
+    private static void microKernel(int kc, float[] a, int aIdx, int rs, int ps, float[] b, int bIdx, int bs, float[] c, int cIdx, int ldc, boolean accumulate) {
+        if (MR != 4) kernel(kc, a, aIdx, rs, ps, b, bIdx, bs, c, cIdx, ldc, accumulate);
+        else if (rs == 1 && ps == 4 && bs == NR) FourRowKernels.packed(kc, a, aIdx, b, bIdx, c, cIdx, ldc, accumulate);
+        else if (rs == 1 && ps == 4) FourRowKernels.packedA(kc, a, aIdx, b, bIdx, bs, c, cIdx, ldc, accumulate);
+        else if (ps == 1) FourRowKernels.rows(kc, a, aIdx, rs, b, bIdx, bs, c, cIdx, ldc, accumulate);
+        else if (rs == 1) FourRowKernels.columns(kc, a, aIdx, ps, b, bIdx, bs, c, cIdx, ldc, accumulate);
+        else kernel4(kc, a, aIdx, rs, ps, b, bIdx, bs, c, cIdx, ldc, accumulate);
+    }
+
+    /**
      * The micro-kernel over the given depth runs only; an MR x NR tile of zeros (or nothing, to accumulate) when there
      * are none. The runs are pairs (start, end) of a panel at bIdx, or with {@code located} triples whose third
      * entry is where the run's rows of B start.
@@ -343,7 +368,7 @@ public final class VectorKernels extends ScalarKernels {
         int width = located ? 3 : 2;
         for (int r = 0; r < nRuns; r++) {
             int start = runs[width * r], end = runs[width * r + 1], b = located ? runs[width * r + 2] : bIdx + start * bs;
-            kernel(end - start, pa, aIdx + start * ps, rs, ps, pb, b, bs, c, cIdx, ldc, accumulate || r > 0);
+            microKernel(end - start, pa, aIdx + start * ps, rs, ps, pb, b, bs, c, cIdx, ldc, accumulate || r > 0);
         }
         if (nRuns == 0 && !accumulate)
             for (int r = 0; r < MR; r++) java.util.Arrays.fill(c, cIdx + r * ldc, cIdx + r * ldc + NR, 0f);
@@ -718,6 +743,30 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector.fromArray(sp, x, xOff + i).fma(av, FloatVector.fromArray(sp, y, yOff + i)).intoArray(y, yOff + i);
         }
         for (; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+
+    @Override
+    public void adamStep(float[] p, float[] g, float[] m, float[] v, float[] vmax, int n, boolean first,
+                         float beta1, float beta2, float eps, float weightDecay, float invBc2, float stepSize) {
+        final VectorSpecies<Float> sp = SPECIES;
+        final float c1 = 1f - beta1, c2 = 1f - beta2;
+        int i = 0;
+        // Lane by lane the operations of ScalarKernels.adamElement, in its order (mul, add, div and sqrt are exactly
+        // rounded both ways), so each element comes out bitwise the same.
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector pv = FloatVector.fromArray(sp, p, i), gw = FloatVector.fromArray(sp, g, i);
+            if (weightDecay != 0f) gw = gw.add(pv.mul(weightDecay));
+            FloatVector gm = gw.mul(c1), gv = gw.mul(gw).mul(c2);
+            FloatVector mi = first ? gm : FloatVector.fromArray(sp, m, i).mul(beta1).add(gm);
+            FloatVector vi = first ? gv : FloatVector.fromArray(sp, v, i).mul(beta2).add(gv);
+            FloatVector u = vmax == null || first ? vi : FloatVector.fromArray(sp, vmax, i).max(vi);
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            if (vmax != null) u.intoArray(vmax, i);
+            FloatVector root = u.sqrt().blend(0f, u.compare(VectorOperators.GT, 0f).not());
+            pv.sub(mi.div(root.mul(invBc2).add(eps)).mul(stepSize)).intoArray(p, i);
+        }
+        for (; i < n; i++) adamElement(p, g, m, v, vmax, i, first, beta1, beta2, eps, weightDecay, invBc2, stepSize);
     }
 
     // =====================================================================================================

@@ -226,6 +226,52 @@ abstract class KernelContract {
         for (ConvGeometry g : convShapes()) assertMatchesDirectLoops(kern.name(), g, r, ConvPasses.of(kern));
     }
 
+    // ---- Adam ----
+
+    /**
+     * The fused Adam step is bitwise the formula in Kernels#adamStep, each operation rounded on its own: written out
+     * here in scalar float32, over lengths with full vectors and tails, the first and later steps, with and without
+     * weight decay and AMSGrad, on gradients with zeros of both signs, tiny, huge and NaN values.
+     */
+    @Test
+    void adamStepIsBitwiseTheFormula() {
+        SplittableRandom r = new SplittableRandom(11);
+        float[] special = {0f, -0f, 1e-30f, -3e-39f, 3e15f, Float.NaN, -2e-5f};
+        int cases = 0;
+        for (int n : new int[] {1, 7, 17, 65, 257}) {
+            for (boolean amsgrad : new boolean[] {false, true}) {
+                for (float wd : new float[] {0f, 0.01f}) {
+                    float[] p = random(r, n), pRef = p.clone();
+                    float[] m = new float[n], v = new float[n], vmax = amsgrad ? new float[n] : null;
+                    float[] mRef = new float[n], vRef = new float[n], vmaxRef = new float[n];
+                    for (int t = 1; t <= 3; t++) {
+                        float[] g = random(r, n);
+                        for (int i = t % 7; i < n; i += 7) g[i] = special[(i / 7 + t) % special.length];
+                        float b1 = 0.5f, b2 = 0.999f, eps = 1e-8f, invBc2 = 1.37f, stepSize = 2e-3f;
+                        kernels().adamStep(p, g, m, v, vmax, n, t == 1, b1, b2, eps, wd, invBc2, stepSize);
+                        for (int i = 0; i < n; i++) {
+                            float gw = wd != 0f ? g[i] + pRef[i] * wd : g[i];
+                            float gm = gw * (1f - b1), gv = (gw * gw) * (1f - b2);
+                            mRef[i] = t == 1 ? gm : mRef[i] * b1 + gm;
+                            vRef[i] = t == 1 ? gv : vRef[i] * b2 + gv;
+                            float u = vRef[i];
+                            if (amsgrad) u = vmaxRef[i] = t == 1 ? u : Math.max(vmaxRef[i], u);
+                            float root = u > 0f ? (float) Math.sqrt(u) : 0f;
+                            pRef[i] = pRef[i] - (mRef[i] / (root * invBc2 + eps)) * stepSize;
+                        }
+                        String what = kernels().name() + " adamStep n=" + n + " amsgrad=" + amsgrad + " wd=" + wd + " t=" + t;
+                        assertThat(p).as(what + " p").containsExactly(pRef);
+                        assertThat(m).as(what + " m").containsExactly(mRef);
+                        assertThat(v).as(what + " v").containsExactly(vRef);
+                        if (amsgrad) assertThat(vmax).as(what + " vmax").containsExactly(vmaxRef);
+                    }
+                    cases++;
+                }
+            }
+        }
+        assertEquals(20, cases);
+    }
+
     // ---- power iteration ----
 
     @Test

@@ -1,6 +1,7 @@
 package dev.jgan.nn.optim;
 
 import dev.jgan.autodiff.Tensor;
+import dev.jgan.autodiff.kernels.KernelProvider;
 import java.util.List;
 import java.util.Set;
 
@@ -65,7 +66,24 @@ public final class Adam extends Optimizer {
         // differs from PyTorch's fused kernels, so results agree to rounding, not bitwise.
         double bc1 = 1.0 - Math.pow(beta1, s.step());
         double bc2Sqrt = Math.sqrt(1.0 - Math.pow(beta2, s.step()));
-        Tensor denom = safeSqrt(v).div((float) bc2Sqrt).add(eps);
+        Tensor denom = safeSqrt(v).div((float) bc2Sqrt).add(eps);   // div by a float multiplies by its reciprocal
         return p.sub(m.div(denom).mul((float) (lr / bc1)));
+    }
+
+    /** {@link #update} as one pass of {@link dev.jgan.autodiff.kernels.Kernels#adamStep} over p, g and the moments. */
+    @Override
+    protected boolean updateInPlace(Tensor p, Tensor g, float lr, ParamState s) {
+        boolean first = s.get("exp_avg") == null;
+        if (first) {
+            s.put("exp_avg", Tensor.zeros(p.shape()));
+            s.put("exp_avg_sq", Tensor.zeros(p.shape()));
+            if (amsgrad) s.put("max_exp_avg_sq", Tensor.zeros(p.shape()));
+        }
+        double bc1 = 1.0 - Math.pow(beta1, s.step());
+        double bc2Sqrt = Math.sqrt(1.0 - Math.pow(beta2, s.step()));
+        KernelProvider.get().adamStep(p.buffer(), g.buffer(), s.get("exp_avg").buffer(), s.get("exp_avg_sq").buffer(),
+                amsgrad ? s.get("max_exp_avg_sq").buffer() : null, p.numel(), first, beta1, beta2, eps, weightDecay,
+                1f / (float) bc2Sqrt, (float) (lr / bc1));
+        return true;
     }
 }

@@ -55,7 +55,21 @@ public abstract class Optimizer {
      */
     protected abstract Tensor update(Tensor p, Tensor g, float lr, ParamState s);
 
-    /** One step for every parameter that has a gradient; parameters without one are left alone, as PyTorch does. */
+    /**
+     * The update of {@link #update} written in place: into p's buffer and the state's tensors (created on the first
+     * step), over flat arrays, without tensor ops or temporaries. It must give bitwise what {@code update} gives, the
+     * same float32 operations in the same order. Returns false when the optimizer has no such form, and then
+     * {@link #step()} runs {@code update}. The gradient g must not be kept.
+     */
+    protected boolean updateInPlace(Tensor p, Tensor g, float lr, ParamState s) {
+        return false;
+    }
+
+    /**
+     * One step for every parameter that has a gradient; parameters without one are left alone, as PyTorch does. Runs
+     * each optimizer's in-place form ({@link #updateInPlace}), bitwise equal to {@link #update}, which
+     * {@link #unrolled()} differentiates.
+     */
     public final void step() {
         try (GradMode.Scope scope = GradMode.noGrad()) {
             for (int i = 0; i < params.size(); i++) {
@@ -63,8 +77,13 @@ public abstract class Optimizer {
                 if (p.grad() == null) continue;
                 ParamState s = states.get(i);
                 s.step++;
+                float lr = groups.get(groupOf[i]).lr();
+                if (updateInPlace(p, p.grad(), lr, s)) {
+                    p.markModified();
+                    continue;
+                }
                 // copy(): the state may keep the gradient (SGD's first momentum buffer); it must not alias p.grad.
-                Tensor next = update(p.detach(), p.grad().copy(), groups.get(groupOf[i]).lr(), s);
+                Tensor next = update(p.detach(), p.grad().copy(), lr, s);
                 p.copyInPlace(next);
             }
         }

@@ -8,9 +8,10 @@ import java.util.Set;
 
 /**
  * An optimizer's state for one parameter: the number of steps it took and named tensors (moments,
- * momentum buffers). Update rules replace tensors instead of writing into them, so the same rule works
- * on plain values (ordinary step) and on graph tensors (differentiable step), and a snapshot can share
- * nothing mutable.
+ * momentum buffers). Update rules in tensor form replace tensors instead of writing into them, so the same
+ * rule works on plain values and on graph tensors (the differentiable step); the in-place forms of the
+ * ordinary step write into the tensors the state holds, which snapshots, state dicts and unrolled copies
+ * never share (they copy them).
  */
 public final class ParamState {
     long step;

@@ -71,4 +71,39 @@ public final class RMSProp extends Optimizer {
         }
         return p.sub(g.div(d).mul(lr));
     }
+
+    /** {@link #update} as one loop over p, g and the averages, the same float32 operations in the same order. */
+    @Override
+    protected boolean updateInPlace(Tensor p, Tensor g, float lr, ParamState s) {
+        boolean first = s.get("square_avg") == null;
+        if (first) {
+            s.put("square_avg", Tensor.zeros(p.shape()));
+            if (centered) s.put("grad_avg", Tensor.zeros(p.shape()));
+            if (momentum > 0f) s.put("momentum_buffer", Tensor.zeros(p.shape()));
+        }
+        float[] pv = p.buffer(), gv = g.buffer(), av = s.get("square_avg").buffer();
+        float[] cv = centered ? s.get("grad_avg").buffer() : null, bv = momentum > 0f ? s.get("momentum_buffer").buffer() : null;
+        float keep = 1f - alpha;
+        for (int i = 0, n = p.numel(); i < n; i++) {
+            float gi = weightDecay != 0f ? gv[i] + pv[i] * weightDecay : gv[i];
+            float gsq = (gi * gi) * keep;
+            float a = first ? gsq : av[i] * alpha + gsq;
+            av[i] = a;
+            if (cv != null) {
+                float gk = gi * keep;
+                float c = first ? gk : cv[i] * alpha + gk;
+                cv[i] = c;
+                a = a - c * c;
+            }
+            float d = (a > 0f ? (float) Math.sqrt(a) : 0f) + eps;   // safeSqrt(a) + eps
+            if (bv != null) {
+                float b = first ? gi / d : bv[i] * momentum + gi / d;
+                bv[i] = b;
+                pv[i] = pv[i] - b * lr;
+            } else {
+                pv[i] = pv[i] - (gi / d) * lr;
+            }
+        }
+        return true;
+    }
 }

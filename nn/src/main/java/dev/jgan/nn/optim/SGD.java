@@ -58,4 +58,24 @@ public final class SGD extends Optimizer {
         }
         return p.sub(g.mul(lr));
     }
+
+    /** {@link #update} as one loop over p, g and the momentum buffer, the same float32 operations in the same order. */
+    @Override
+    protected boolean updateInPlace(Tensor p, Tensor g, float lr, ParamState s) {
+        float[] pv = p.buffer(), gv = g.buffer();
+        boolean first = s.get("momentum_buffer") == null;
+        if (momentum != 0f && first) s.put("momentum_buffer", Tensor.zeros(p.shape()));
+        float[] bv = momentum != 0f ? s.get("momentum_buffer").buffer() : null;
+        float keep = 1f - dampening;
+        for (int i = 0, n = p.numel(); i < n; i++) {
+            float gi = weightDecay != 0f ? gv[i] + pv[i] * weightDecay : gv[i];
+            if (bv != null) {
+                float b = first ? gi : bv[i] * momentum + gi * keep;
+                bv[i] = b;
+                gi = nesterov ? gi + b * momentum : b;
+            }
+            pv[i] = pv[i] - gi * lr;
+        }
+        return true;
+    }
 }

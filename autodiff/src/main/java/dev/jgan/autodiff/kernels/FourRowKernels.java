@@ -11,13 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  * The blocked GEMM's micro-kernel for tiles of four rows (vectors of at most 256 bits, {@link VectorKernels#MR} = 4),
  * once per operand layout: C[0..4, 0..NR) (+)= sum over p of A[0..4, p] (x) B[p, 0..NR), eight FMA chains.
  * <p>NOTE: one method per layout because C2 removes an array's bounds checks from a loop only when the index is the
- * loop counter times a constant plus an invariant. With the strides as arguments ({@link VectorKernels}' generic
- * kernels) every broadcast of A and every load of B kept its check and its index arithmetic: 20 instructions of
- * bookkeeping for 8 FMAs. Measured on AVX2 (Zen 4, 1 thread, panels in L1, CPU time, best of 40 rounds, JDK 17 /
- * JDK 25): packed A and B 83 / 85 GFLOP/s, packed A with B at a variable stride 73-77 / 82, A read in place by rows
- * 66-71 / 79-84, the generic form 57 / 59-61. Every element is the same FMA chain as in the generic kernels, so the
- * results are bitwise theirs. The tile is stored at the end of each method rather than by a helper taking the
- * accumulators: a vector passed to a method that is not inlined is boxed.
+ * loop counter times a constant plus an invariant; with the strides as arguments (the generic kernels of
+ * {@link VectorKernels}) every broadcast of A and every load of B kept its check and its index arithmetic. Every
+ * element is the same FMA chain as in the generic kernels, so the results are bitwise theirs (and the routing of
+ * {@link VectorKernels#gemm} does not depend on the tile height). The tile is stored at the end of each method rather
+ * than by a helper taking the accumulators: a vector passed to a method that is not inlined is boxed.
  */
 final class FourRowKernels {
     private FourRowKernels() {}

@@ -28,15 +28,15 @@ public final class VectorKernels extends ScalarKernels {
     // ---- GEMM blocking. The micro-kernel computes an MR x NR tile of C with NR = 2 vectors. ----
     /**
      * Rows of the register tile: six with vectors of 512 bits, four below.
-     * <p>NOTE: six rows are 6 x 2 accumulators + 2 B vectors + 1 broadcast, 15 of AVX2's 16 registers, and C2 schedules
-     * several broadcasts ahead of their FMAs: on AVX2 it spilled an accumulator to the stack inside the loop (JDK 25)
-     * or kept two bounds checks and index multiplications per depth step in registers it lacked (JDK 17), and the
-     * packed kernel ran at 36-40 GFLOP/s against 80-85 for four rows ({@link FourRowKernels}; ad-hoc, 1 thread, panels
-     * in L1). An 8-row tile for AVX-512's 32 registers ran faster where C2 compiled it whole (64x784@784x1024 100-102
-     * against 84-90 GFLOP/s, JDK 17), but on JDK 17 a recompilation of that larger method sometimes lost the Vector API
-     * intrinsics for some of its stores (boxed vectors, "missing constant" under -XX:+PrintIntrinsics): the DCGAN
-     * training step took 830 ms instead of 200, and 1024^3 ran at 55 GFLOP/s in one run out of three. The 6-row tile
-     * never did in the same runs.
+     * <p>NOTE: six rows are 6 x 2 accumulators + 2 B vectors + 1 broadcast, 15 of AVX2's 16 registers, too tight for
+     * C2, which also keeps the generic kernel's index arithmetic and bounds checks in registers; with four rows and one
+     * kernel per operand layout ({@link FourRowKernels}) SGEMM 1024^3 went from 52-55 to 67-73 GFLOP/s on an AVX2
+     * machine (JDK 17, 1 thread, two alternated JMH runs; docs/benchmarks.md, "Whole iterations"). An 8-row tile for
+     * AVX-512's 32 registers ran faster where C2 compiled it whole (64x784@784x1024 100-102 against 84-90 GFLOP/s,
+     * JDK 17), but on JDK 17 a recompilation of that larger method sometimes lost the Vector API intrinsics for some
+     * of its stores (boxed vectors, "missing constant" under -XX:+PrintIntrinsics): the DCGAN training step took
+     * 830 ms instead of 200, and 1024^3 ran at 55 GFLOP/s in one run out of three. The 6-row tile never did in the
+     * same runs.
      */
     static final int MR = L >= 16 ? 6 : 4;
     static final int NR = 2 * L;

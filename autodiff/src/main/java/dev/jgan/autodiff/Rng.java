@@ -12,9 +12,9 @@ import java.util.Arrays;
  * sequences of {@code RandomGeneratorFactory.of("L64X128MixRandom").create(seed)} (a test compares them).
  * {@link #nextGaussian()} is jgan's own ziggurat (tables and the rare exp and log in {@code StrictMath}), not the
  * JDK's: that one changed between JDK 17 and JDK 25 (in about one draw in two million they consume a different
- * number of longs, and every later draw differs), so a seeded run would not be the same run on both. Everything here is written
- * out in integer arithmetic and {@code StrictMath}, whose results the Java specification fixes bit for bit, so a
- * seed gives the same draws on every JDK. {@link #split()} derives an independent child stream, so consumers never
+ * number of longs, and every later draw differs), so a seeded run would not be the same run on both. Everything
+ * here is written out in integer and double arithmetic and {@code StrictMath}, whose results the Java specification
+ * fixes bit for bit, so a seed gives the same draws on every JDK. {@link #split()} derives an independent child stream, so consumers never
  * share one and results do not depend on scheduling. Not thread-safe.
  */
 public final class Rng {

@@ -62,12 +62,9 @@ public final class Adam extends Optimizer {
             v = vmax == null ? v : vmax.maximum(v);
             s.put("max_exp_avg_sq", v);
         }
-        // Bias corrections in double (PyTorch uses Python floats for them too); the order of the float32 ops
-        // differs from PyTorch's fused kernels, so results agree to rounding, not bitwise.
-        double bc1 = 1.0 - Math.pow(beta1, s.step());
-        double bc2Sqrt = Math.sqrt(1.0 - Math.pow(beta2, s.step()));
-        Tensor denom = safeSqrt(v).div((float) bc2Sqrt).add(eps);   // div by a float multiplies by its reciprocal
-        return p.sub(m.div(denom).mul((float) (lr / bc1)));
+        // The order of the float32 ops differs from PyTorch's fused kernels, so results agree to rounding, not bitwise.
+        Tensor denom = safeSqrt(v).mul(invBc2Sqrt(s)).add(eps);
+        return p.sub(m.div(denom).mul(stepSize(lr, s)));
     }
 
     /** {@link #update} as one pass of {@link dev.jgan.autodiff.kernels.Kernels#adamStep} over p, g and the moments. */
@@ -79,11 +76,21 @@ public final class Adam extends Optimizer {
             s.put("exp_avg_sq", Tensor.zeros(p.shape()));
             if (amsgrad) s.put("max_exp_avg_sq", Tensor.zeros(p.shape()));
         }
-        double bc1 = 1.0 - Math.pow(beta1, s.step());
-        double bc2Sqrt = Math.sqrt(1.0 - Math.pow(beta2, s.step()));
         KernelProvider.get().adamStep(p.buffer(), g.buffer(), s.get("exp_avg").buffer(), s.get("exp_avg_sq").buffer(),
                 amsgrad ? s.get("max_exp_avg_sq").buffer() : null, p.numel(), first, beta1, beta2, eps, weightDecay,
-                1f / (float) bc2Sqrt, (float) (lr / bc1));
+                invBc2Sqrt(s), stepSize(lr, s));
         return true;
+    }
+
+    // Bias corrections in double (PyTorch uses Python floats for them too), shared by both forms of the step.
+
+    /** 1 / sqrt(1 - beta2^t) as a float: dividing by sqrt(1 - beta2^t) is multiplying by it (Tensor.div(float)). */
+    private float invBc2Sqrt(ParamState s) {
+        return 1f / (float) Math.sqrt(1.0 - Math.pow(beta2, s.step()));
+    }
+
+    /** lr / (1 - beta1^t). */
+    private float stepSize(float lr, ParamState s) {
+        return (float) (lr / (1.0 - Math.pow(beta1, s.step())));
     }
 }

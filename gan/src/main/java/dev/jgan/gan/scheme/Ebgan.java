@@ -55,19 +55,21 @@ public final class Ebgan extends SchemeBase {
     }
 
     @Override
-    protected DStep discriminatorStep(Tensor real, Tensor z, Tensor fake) {
-        Tensor fixedFake = fake.detach();
-        Tensor energyReal = EnergyMarginLoss.energy(real, autoencoder.forward(real));
-        Tensor energyFake = EnergyMarginLoss.energy(fixedFake, autoencoder.forward(fixedFake));
+    protected DStep discriminatorStep(Minibatch b) {
+        Tensor fixedFake = b.fake().detach();
+        Tensor[] reconstructed = discriminateBoth(b, fixedFake);
+        Tensor energyReal = EnergyMarginLoss.energy(b.real(), reconstructed[0]);
+        Tensor energyFake = EnergyMarginLoss.energy(fixedFake, reconstructed[1]);
         // D: descend mean E(x) + mean max(0, m - E(G(z)))
         Tensor lossD = loss.discriminator(energyReal, energyFake);
         float norm = update(discriminatorOptimizer, discriminator, lossD);
-        return new DStep(real, z, fake, lossD.item(), norm,
+        return new DStep(b, lossD.item(), norm,
                 Map.of("energy_real", energyReal.mean().item(), "energy_fake", energyFake.mean().item()));
     }
 
     @Override
-    protected GStep generatorStep(DStep last, Tensor z, Tensor fake) {
+    protected GStep generatorStep(DStep last, Minibatch g) {
+        Tensor fake = g.fake();
         return frozen(discriminator, () -> {
             Tensor codes = autoencoder.encode(fake);
             // G: descend mean E(G(z)) + w_PT PT(S), S = Enc(G(z))

@@ -47,6 +47,18 @@ public final class Latent {
         return distribution == Distribution.NORMAL ? Tensor.randn(rng, full) : Tensor.uniform(rng, -1f, 1f, full);
     }
 
+    /**
+     * Class labels for a conditional generator's batch of {@code n}: uniform on [0, numClasses), drawn from this
+     * latent's generator (after the batch's noise), as StudioGAN samples its fake labels.
+     */
+    public int[] sampleLabels(int n, int numClasses) {
+        if (n < 1 || numClasses < 1)
+            throw new IllegalArgumentException("Latent.sampleLabels: batch size and numClasses must be >= 1, got " + n + " and " + numClasses);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = rng.nextInt(numClasses);
+        return labels;
+    }
+
     public Distribution distribution() {
         return distribution;
     }

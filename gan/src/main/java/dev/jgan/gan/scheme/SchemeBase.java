@@ -5,7 +5,10 @@ import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.gan.loss.AdversarialLoss;
 import dev.jgan.gan.schedule.Schedule;
+import dev.jgan.gan.train.Batch;
 import dev.jgan.gan.train.BatchSource;
+import dev.jgan.gan.tricks.Tricks;
+import dev.jgan.nn.Conditional;
 import dev.jgan.nn.io.TrainingCheckpoint;
 import dev.jgan.nn.Module;
 import dev.jgan.nn.optim.Optimizer;
@@ -33,6 +36,12 @@ public abstract class SchemeBase implements Scheme {
     protected final Optimizer discriminatorOptimizer;
     protected final Latent latent;
     protected final Schedule schedule;
+    protected final Tricks tricks;
+    /** Classes of a conditional G (0 for an unconditional one); whether D takes the labels too. */
+    private final int numClasses;
+    private final boolean conditionalDiscriminator;
+    private final long decayIterations;
+    private final float[] generatorBaseRates, discriminatorBaseRates;
     private long iterations, generatorSteps, discriminatorSteps;
 
     /** Takes the builder's settings; a concrete builder fills in its paper's optimizers and schedule before calling this. */
@@ -50,44 +59,73 @@ public abstract class SchemeBase implements Scheme {
         this.schedule = b.schedule;
         this.generatorOptimizer = b.generatorOptimizer;
         this.discriminatorOptimizer = b.discriminatorOptimizer;
+        this.tricks = b.tricks;
+        this.numClasses = b.generator instanceof Conditional c ? c.numClasses() : 0;
+        this.conditionalDiscriminator = b.discriminator instanceof Conditional;
+        if (conditionalDiscriminator && ((Conditional) b.discriminator).numClasses() != numClasses)
+            throw new IllegalArgumentException(who + ": the discriminator is conditional on " + ((Conditional) b.discriminator).numClasses()
+                    + " classes but the generator on " + numClasses + (numClasses == 0 ? " (it does not take labels)" : ""));
+        if (numClasses > 0 && !conditionalDiscriminator)
+            throw new IllegalArgumentException(who + ": the generator is conditional on " + numClasses + " classes but the discriminator"
+                    + " does not take labels (implement dev.jgan.nn.Conditional, e.g. a projection discriminator), so G would learn to ignore them");
+        tricks.check(who, targetsCanChange());
+        this.decayIterations = b.decayIterations;
+        this.generatorBaseRates = rates(generatorOptimizer);
+        this.discriminatorBaseRates = rates(discriminatorOptimizer);
     }
 
     /** The scheme's short name, for messages: e.g. "WGAN-GP". Must not read fields (it is called from the constructor). */
     protected abstract String name();
 
+    /**
+     * Whether D's loss has targets that label smoothing, soft labels and label flipping can change (the
+     * cross-entropy losses of GAN and Unrolled GAN do, a Wasserstein critic's does not). Called from the constructor.
+     */
+    protected boolean targetsCanChange() {
+        return false;
+    }
+
     // ---------------------------------------------------------------- the iteration
 
-    /** A discriminator step's minibatch and outcome. {@code fake} keeps G's graph when G's step may reuse it. */
-    protected record DStep(Tensor real, Tensor z, Tensor fake, float loss, float gradNorm, Map<String, Float> extras) {}
+    /** A discriminator step's inputs as D saw them (after the tricks) and its outcome. */
+    protected record DStep(Minibatch batch, float loss, float gradNorm, Map<String, Float> extras) {}
 
     /** A generator step's outcome. */
     protected record GStep(float loss, float gradNorm, Map<String, Float> extras) {}
 
     /**
-     * One D step on a real batch and a generated one (G(z), with G's graph when {@code fake.requiresGrad()}: then
-     * the D step must use {@code fake.detach()}). Returns its outcome; use {@link #update} for the optimizer step.
+     * One D step on {@code b}: a real batch and a generated one (G(z), with G's graph when {@code b.fake().requiresGrad()}:
+     * then the D step must use {@code b.fake().detach()}). Returns its outcome; use {@link #update} for the optimizer step.
      */
-    protected abstract DStep discriminatorStep(Tensor real, Tensor z, Tensor fake);
+    protected abstract DStep discriminatorStep(Minibatch b);
 
     /**
-     * One G step on {@code fake} = G(z) (with G's graph), where {@code last} is the iteration's last D step (its real
-     * batch and, when {@code fake} reuses it, its noise). Use {@link #update} for the optimizer step.
+     * One G step on {@code g.fake()} = G(z) (with G's graph), where {@code last} is the iteration's last D step and
+     * {@code g.real()} its real batch. Use {@link #update} for the optimizer step.
      */
-    protected abstract GStep generatorStep(DStep last, Tensor z, Tensor fake);
+    protected abstract GStep generatorStep(DStep last, Minibatch g);
 
     @Override
     public final StepResult step(BatchSource data) {
+        decayLearningRates();
+        tricks.beforeIteration(this);
         Map<String, Float> extras = new LinkedHashMap<>();
         int dSteps = 0;
         DStep last;
+        Minibatch generated;
         do {
-            Tensor real = data.next();
+            Batch batch = data.nextBatch();
+            Tensor real = batch.samples();
+            int[] realLabels = batch.labels();
             Tensor z = latent.sample(real.size(0));
+            int[] fakeLabels = numClasses > 0 ? latent.sampleLabels(real.size(0), numClasses) : null;
             // G's graph is kept only when G's step may reuse this batch: a first D step that may be the only one.
             boolean mayReuse = dSteps == 0 && schedule.mayStopAfterOneDiscriminatorStep(generatorSteps);
-            Tensor fake = mayReuse ? generator.forward(z) : noGrad(() -> generator.forward(z));
+            Tensor fake = mayReuse ? generate(z, fakeLabels) : noGrad(() -> generate(z, fakeLabels));
             if (dSteps == 0 && iterations == 0) checkShapes(real, fake);
-            last = discriminatorStep(real, z, fake);
+            if (conditionalDiscriminator) Conditional.checkLabels(name() + ", the real batch", realLabels, real.size(0), numClasses);
+            generated = new Minibatch(real, realLabels, z, fakeLabels, fake);
+            last = discriminatorStep(tricks.discriminatorBatch(generated, iterations));
             extras.putAll(last.extras());
             dSteps++;
             discriminatorSteps++;
@@ -95,11 +133,16 @@ public abstract class SchemeBase implements Scheme {
         GStep g = null;
         int gSteps = schedule.generatorSteps();
         for (int i = 0; i < gSteps; i++) {
-            boolean reuse = dSteps == 1 && i == 0 && last.fake().requiresGrad();
-            Tensor z = reuse ? last.z() : latent.sample(last.real().size(0));
-            g = generatorStep(last, z, reuse ? last.fake() : generator.forward(z));
+            Minibatch forG = generated;
+            if (!(dSteps == 1 && i == 0 && generated.fake().requiresGrad())) {
+                Tensor z = latent.sample(generated.real().size(0));
+                int[] labels = numClasses > 0 ? latent.sampleLabels(z.size(0), numClasses) : null;
+                forG = new Minibatch(generated.real(), generated.realLabels(), z, labels, generate(z, labels));
+            }
+            g = generatorStep(last, tricks.generatorBatch(forG, iterations));
             extras.putAll(g.extras());
             generatorSteps++;
+            tricks.afterGeneratorStep(this);
         }
         iterations++;
         return new StepResult(last.loss(), g == null ? Float.NaN : g.loss(), last.gradNorm(), g == null ? Float.NaN : g.gradNorm(),
@@ -120,17 +163,45 @@ public abstract class SchemeBase implements Scheme {
 
     // ---------------------------------------------------------------- helpers for the steps
 
+    /** G(z), or G(z, y) for a conditional generator. */
+    protected final Tensor generate(Tensor z, int[] labels) {
+        return numClasses > 0 ? ((Conditional) generator).forward(z, labels) : generator.forward(z);
+    }
+
+    /** D(x), or D(x, y) for a conditional discriminator. */
+    protected final Tensor discriminate(Tensor x, int[] labels) {
+        return conditionalDiscriminator ? ((Conditional) discriminator).forward(x, labels) : discriminator.forward(x);
+    }
+
+    /**
+     * D's outputs on the real batch and on {@code fake} (the batch's generated samples, detached or not): two
+     * forwards, or, with the joint-batches trick, one forward over both concatenated (with batch norm in D this
+     * normalises real and fake together) split back into the two halves.
+     */
+    protected final Tensor[] discriminateBoth(Minibatch b, Tensor fake) {
+        if (!tricks.jointBatches()) return new Tensor[] {discriminate(b.real(), b.realLabels()), discriminate(fake, b.fakeLabels())};
+        int nReal = b.real().size(0), nFake = fake.size(0);
+        int[] labels = null;
+        if (conditionalDiscriminator) {
+            labels = Arrays.copyOf(b.realLabels(), nReal + nFake);
+            System.arraycopy(b.fakeLabels(), 0, labels, nReal, nFake);
+        }
+        Tensor out = discriminate(Tensor.concat(List.of(b.real(), fake), 0), labels);
+        return new Tensor[] {out.narrow(0, 0, nReal), out.narrow(0, nReal, nFake)};
+    }
+
     /** D: one step on {@code loss_D(D(x), D(G(z)))}, G's sample held fixed: the D step of GAN, DCGAN and Unrolled GAN. */
-    protected final DStep adversarialDiscriminatorStep(AdversarialLoss loss, Tensor real, Tensor z, Tensor fake) {
-        Tensor lossD = loss.discriminator(discriminator.forward(real), discriminator.forward(fake.detach()));
+    protected final DStep adversarialDiscriminatorStep(AdversarialLoss loss, Minibatch b) {
+        Tensor[] out = discriminateBoth(b, b.fake().detach());
+        Tensor lossD = loss.discriminator(out[0], out[1]);
         float norm = update(discriminatorOptimizer, discriminator, lossD);
-        return new DStep(real, z, fake, lossD.item(), norm, Map.of());
+        return new DStep(b, lossD.item(), norm, Map.of());
     }
 
     /** G: one step on {@code loss_G(D(G(z)))} with D frozen (see {@link #frozen}): the G step of every scheme but EBGAN. */
-    protected final GStep adversarialGeneratorStep(AdversarialLoss loss, Tensor fake, Map<String, Float> extras) {
+    protected final GStep adversarialGeneratorStep(AdversarialLoss loss, Minibatch g, Map<String, Float> extras) {
         return frozen(discriminator, () -> {
-            Tensor lossG = loss.generator(discriminator.forward(fake));
+            Tensor lossG = loss.generator(discriminate(g.fake(), g.fakeLabels()));
             return new GStep(lossG.item(), update(generatorOptimizer, generator, lossG), extras);
         });
     }
@@ -182,6 +253,7 @@ public abstract class SchemeBase implements Scheme {
      * afterwards (a forward in training mode moves batch-norm statistics): the critic's Wasserstein estimate.
      */
     protected final float criticGap(Tensor real, Tensor noise) {
+        if (numClasses > 0) throw new UnsupportedOperationException(name() + ": the critic gap of a conditional GAN needs labels; not supported");
         List<Tensor> buffers = new ArrayList<>(generator.namedBuffers().values());
         buffers.addAll(discriminator.namedBuffers().values());
         List<float[]> saved = new ArrayList<>();
@@ -193,6 +265,24 @@ public abstract class SchemeBase implements Scheme {
                 for (int i = 0; i < buffers.size(); i++) buffers.get(i).copyInPlace(Tensor.of(saved.get(i), buffers.get(i).shape()));
             }
         }
+    }
+
+    /** Each group's learning rate. */
+    private static float[] rates(Optimizer o) {
+        float[] r = new float[o.groups().size()];
+        for (int i = 0; i < r.length; i++) r[i] = o.groups().get(i).lr();
+        return r;
+    }
+
+    /**
+     * With a linear decay over T iterations (SNGAN's), sets every group's rate to {@code base * (1 - t / T)} before
+     * iteration t (0 from T on). Computed from the iteration counter alone, so a resumed run decays alike.
+     */
+    private void decayLearningRates() {
+        if (decayIterations == 0) return;
+        float factor = (float) Math.max(0.0, 1.0 - (double) iterations / decayIterations);
+        for (int i = 0; i < generatorBaseRates.length; i++) generatorOptimizer.groups().get(i).setLr(generatorBaseRates[i] * factor);
+        for (int i = 0; i < discriminatorBaseRates.length; i++) discriminatorOptimizer.groups().get(i).setLr(discriminatorBaseRates[i] * factor);
     }
 
     protected static <T> T noGrad(Supplier<T> body) {
@@ -215,6 +305,17 @@ public abstract class SchemeBase implements Scheme {
                 .counter("iterations", () -> iterations, v -> iterations = v)
                 .counter("generator_steps", () -> generatorSteps, v -> generatorSteps = v)
                 .counter("discriminator_steps", () -> discriminatorSteps, v -> discriminatorSteps = v);
+        tricks.registerState(r.within("tricks"));
+    }
+
+    /** The tricks this scheme was built with ({@link Tricks#none()} by default). */
+    public final Tricks tricks() {
+        return tricks;
+    }
+
+    /** Classes of a conditional generator, 0 for an unconditional one. */
+    public final int numClasses() {
+        return numClasses;
     }
 
     @Override
@@ -279,6 +380,8 @@ public abstract class SchemeBase implements Scheme {
         protected Optimizer generatorOptimizer;
         protected Optimizer discriminatorOptimizer;
         protected Schedule schedule;
+        protected Tricks tricks = Tricks.none();
+        protected long decayIterations;
 
         protected Builder(Module generator, Module discriminator, Latent latent) {
             this.generator = generator;
@@ -296,6 +399,23 @@ public abstract class SchemeBase implements Scheme {
         /** A schedule in place of the paper's. */
         public B schedule(Schedule schedule) {
             this.schedule = schedule;
+            return (B) this;
+        }
+
+        /** The training tricks to use (each off unless set there); see {@link Tricks}. */
+        public B tricks(Tricks tricks) {
+            if (tricks == null) throw new IllegalArgumentException("tricks must be given (Tricks.none() for none)");
+            this.tricks = tricks;
+            return (B) this;
+        }
+
+        /**
+         * Decays both optimizers' learning rates linearly from their initial values to 0 over {@code iterations}
+         * iterations (SNGAN's schedule, Miyato et al. 2018); 0 (the default) keeps them constant.
+         */
+        public B linearLearningRateDecay(long iterations) {
+            if (iterations < 0) throw new IllegalArgumentException("linearLearningRateDecay: iterations must be >= 0, got " + iterations);
+            this.decayIterations = iterations;
             return (B) this;
         }
 

@@ -1,6 +1,5 @@
 package dev.jgan.gan.scheme;
 
-import dev.jgan.autodiff.Tensor;
 import dev.jgan.gan.loss.AdversarialLoss;
 import dev.jgan.gan.schedule.Schedule;
 import dev.jgan.nn.Module;
@@ -42,15 +41,20 @@ public final class StandardGan extends SchemeBase {
     }
 
     @Override
-    protected DStep discriminatorStep(Tensor real, Tensor z, Tensor fake) {
-        // D: descend loss_D(D(x), D(G(z)))
-        return adversarialDiscriminatorStep(loss, real, z, fake);
+    protected boolean targetsCanChange() {
+        return true;
     }
 
     @Override
-    protected GStep generatorStep(DStep last, Tensor z, Tensor fake) {
+    protected DStep discriminatorStep(Minibatch b) {
+        // D: descend loss_D(D(x), D(G(z)))
+        return adversarialDiscriminatorStep(loss, b);
+    }
+
+    @Override
+    protected GStep generatorStep(DStep last, Minibatch g) {
         // G: descend loss_G(D(G(z)))
-        return adversarialGeneratorStep(loss, fake, Map.of());
+        return adversarialGeneratorStep(loss, g, Map.of());
     }
 
     @Override

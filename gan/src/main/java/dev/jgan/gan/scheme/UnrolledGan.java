@@ -60,33 +60,40 @@ public final class UnrolledGan extends SchemeBase {
     }
 
     @Override
-    protected DStep discriminatorStep(Tensor real, Tensor z, Tensor fake) {
-        // D: one step on loss_D(D(x), D(G(z))): theta_D <- theta_D^1 (the plain GAN's D step)
-        return adversarialDiscriminatorStep(loss, real, z, fake);
+    protected boolean targetsCanChange() {
+        return true;
     }
 
     @Override
-    protected GStep generatorStep(DStep last, Tensor z, Tensor fake) {
-        if (unrollSteps == 0) return adversarialGeneratorStep(loss, fake, Map.of("unroll_steps", 0f));
-        return secondOrder ? secondOrderStep(last.real(), fake) : firstOrderStep(last.real(), fake);
+    protected DStep discriminatorStep(Minibatch b) {
+        // D: one step on loss_D(D(x), D(G(z))): theta_D <- theta_D^1 (the plain GAN's D step)
+        return adversarialDiscriminatorStep(loss, b);
+    }
+
+    @Override
+    protected GStep generatorStep(DStep last, Minibatch g) {
+        if (unrollSteps == 0) return adversarialGeneratorStep(loss, g, Map.of("unroll_steps", 0f));
+        // The look-ahead D steps see the last D step's real batch (as D saw it) against G's samples.
+        Minibatch ahead = new Minibatch(last.batch().real(), last.batch().realLabels(), g.z(), g.fakeLabels(), g.fake());
+        return secondOrder ? secondOrderStep(ahead) : firstOrderStep(ahead);
     }
 
     /** k real D steps from a snapshot, G against the result, then D back to theta_D^1. */
-    private GStep firstOrderStep(Tensor real, Tensor fake) {
+    private GStep firstOrderStep(Minibatch ahead) {
         // The snapshot covers D's buffers too (batch-norm statistics, spectral-norm vectors move in its forwards).
         Optimizer.Snapshot afterFirstStep = discriminatorOptimizer.snapshot(discriminator);
-        Tensor fixedFake = fake.detach();
+        Tensor fixedFake = ahead.fake().detach();
         for (int i = 0; i < unrollSteps; i++) {
-            Tensor lossD = loss.discriminator(discriminator.forward(real), discriminator.forward(fixedFake));
-            update(discriminatorOptimizer, discriminator, lossD);
+            Tensor[] out = discriminateBoth(ahead, fixedFake);
+            update(discriminatorOptimizer, discriminator, loss.discriminator(out[0], out[1]));
         }
-        GStep g = adversarialGeneratorStep(loss, fake, Map.of("unroll_steps", (float) unrollSteps));
+        GStep g = adversarialGeneratorStep(loss, ahead, Map.of("unroll_steps", (float) unrollSteps));
         discriminatorOptimizer.restore(afterFirstStep);
         return g;
     }
 
     /** k differentiable D steps from theta_D^1; G's loss at theta_D^(1+k) is backpropagated through all of them. */
-    private GStep secondOrderStep(Tensor real, Tensor fake) {
+    private GStep secondOrderStep(Minibatch ahead) {
         // D's forwards below would move its buffers; its parameters and optimizer are only read.
         Optimizer.Snapshot buffers = discriminator.namedBuffers().isEmpty() ? null : discriminatorOptimizer.snapshot(discriminator);
         UnrolledOptimizer lookAhead = discriminatorOptimizer.unrolled();
@@ -95,12 +102,15 @@ public final class UnrolledGan extends SchemeBase {
         for (int i = 0; i < unrollSteps; i++) {
             // theta^(i+1) = step(theta^i, grad loss_D(theta^i)): G(z) is not detached, so theta^(i+1) depends on G
             Map<String, Tensor> at = theta;
-            Tensor lossD = Functional.call(discriminator, at, () -> loss.discriminator(discriminator.forward(real), discriminator.forward(fake)));
+            Tensor lossD = Functional.call(discriminator, at, () -> {
+                Tensor[] out = discriminateBoth(ahead, ahead.fake());
+                return loss.discriminator(out[0], out[1]);
+            });
             lastLossD = lossD.item();
             theta = lookAhead.step(discriminator, at, lossD);
         }
-        Map<String, Tensor> ahead = theta;
-        Tensor lossG = Functional.call(discriminator, ahead, () -> loss.generator(discriminator.forward(fake)));
+        Map<String, Tensor> aheadTheta = theta;
+        Tensor lossG = Functional.call(discriminator, aheadTheta, () -> loss.generator(discriminate(ahead.fake(), ahead.fakeLabels())));
         // D's own parameters start the unrolled chain; freezing them for this backward skips their unused gradients.
         float norm = frozen(discriminator, () -> update(generatorOptimizer, generator, lossG));
         if (buffers != null) discriminatorOptimizer.restore(buffers);

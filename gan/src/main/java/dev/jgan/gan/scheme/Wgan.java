@@ -46,21 +46,22 @@ public final class Wgan extends SchemeBase implements WassersteinCritic {
     }
 
     @Override
-    protected DStep discriminatorStep(Tensor real, Tensor z, Tensor fake) {
+    protected DStep discriminatorStep(Minibatch b) {
         // D: descend -(mean D(x) - mean D(G(z)))
-        Tensor lossD = LOSS.discriminator(discriminator.forward(real), discriminator.forward(fake.detach()));
+        Tensor[] out = discriminateBoth(b, b.fake().detach());
+        Tensor lossD = LOSS.discriminator(out[0], out[1]);
         float norm = update(discriminatorOptimizer, discriminator, lossD);
         // clip every parameter of D to [-c, c] after its update
         try (GradMode.Scope s = GradMode.noGrad()) {
             for (Tensor p : discriminator.parameters()) p.clampInPlace(-clip, clip);
         }
-        return new DStep(real, z, fake, lossD.item(), norm, Map.of("wasserstein_estimate", -lossD.item()));
+        return new DStep(b, lossD.item(), norm, Map.of("wasserstein_estimate", -lossD.item()));
     }
 
     @Override
-    protected GStep generatorStep(DStep last, Tensor z, Tensor fake) {
+    protected GStep generatorStep(DStep last, Minibatch g) {
         // G: descend -mean D(G(z))
-        return adversarialGeneratorStep(LOSS, fake, Map.of());
+        return adversarialGeneratorStep(LOSS, g, Map.of());
     }
 
     @Override

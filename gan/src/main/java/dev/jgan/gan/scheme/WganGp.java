@@ -57,22 +57,23 @@ public final class WganGp extends SchemeBase implements WassersteinCritic {
     }
 
     @Override
-    protected DStep discriminatorStep(Tensor real, Tensor z, Tensor fake) {
-        Tensor fixedFake = fake.detach();
+    protected DStep discriminatorStep(Minibatch b) {
+        Tensor fixedFake = b.fake().detach();
         // mean D(G(z)) - mean D(x)
-        Tensor wasserstein = LOSS.discriminator(discriminator.forward(real), discriminator.forward(fixedFake));
-        // + lambda mean (||grad D(x_hat)|| - 1)^2, x_hat = a x + (1 - a) G(z)
-        GradientPenalty.Result gp = penalty.compute(discriminator::forward, real, fixedFake, interpolation);
+        Tensor[] out = discriminateBoth(b, fixedFake);
+        Tensor wasserstein = LOSS.discriminator(out[0], out[1]);
+        // + lambda mean (||grad D(x_hat)|| - 1)^2, x_hat = a x + (1 - a) G(z), conditioned on x's labels
+        GradientPenalty.Result gp = penalty.compute(x -> discriminate(x, b.realLabels()), b.real(), fixedFake, interpolation);
         Tensor lossD = wasserstein.add(gp.penalty());
         float norm = update(discriminatorOptimizer, discriminator, lossD);
-        return new DStep(real, z, fake, lossD.item(), norm, Map.of("gradient_penalty", gp.penalty().item(),
+        return new DStep(b, lossD.item(), norm, Map.of("gradient_penalty", gp.penalty().item(),
                 "critic_grad_norm", gp.gradNorms().mean().item(), "wasserstein_estimate", -wasserstein.item()));
     }
 
     @Override
-    protected GStep generatorStep(DStep last, Tensor z, Tensor fake) {
+    protected GStep generatorStep(DStep last, Minibatch g) {
         // G: descend -mean D(G(z))
-        return adversarialGeneratorStep(LOSS, fake, Map.of());
+        return adversarialGeneratorStep(LOSS, g, Map.of());
     }
 
     @Override

@@ -11,12 +11,14 @@ import dev.jgan.gan.schedule.Schedule;
 import dev.jgan.gan.scheme.Ebgan;
 import dev.jgan.gan.scheme.Latent;
 import dev.jgan.gan.scheme.Scheme;
+import dev.jgan.gan.scheme.SpectralNormGan;
 import dev.jgan.gan.scheme.StandardGan;
 import dev.jgan.gan.scheme.UnrolledGan;
 import dev.jgan.gan.scheme.Wgan;
 import dev.jgan.gan.scheme.WganGp;
 import dev.jgan.nn.Module;
 import dev.jgan.nn.Sequential;
+import dev.jgan.nn.SpectralNorm;
 import dev.jgan.nn.layers.BatchNorm1d;
 import dev.jgan.nn.layers.LeakyReLU;
 import dev.jgan.nn.layers.Linear;
@@ -54,6 +56,8 @@ class ResumeTest {
             case "ebgan" -> Ebgan.builder(g, AutoencoderDiscriminator.mlp(2, 8, 4, init), z, 0.5f).build();
             case "unrolled" -> UnrolledGan.builder(g, withBatchNorm(init), z).unrollSteps(2).build();
             case "unrolled-first-order" -> UnrolledGan.builder(g, withBatchNorm(init), z).unrollSteps(2).secondOrder(false).build();
+            // spectral norm's u and v are buffers that move in every forward; the learning rates decay with the counter
+            case "sngan" -> SpectralNormGan.sngan(g, SpectralNorm.applyToAll(d, init), z, 2 * N).schedule(Schedule.fixed(2, 1)).build();
             default -> throw new IllegalArgumentException(scheme);
         };
         return new Trainer(s, new ToyBatches(GaussianMixture.ring8(), new Rng(4), BATCH));
@@ -65,7 +69,7 @@ class ResumeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"standard", "standard-adaptive", "wgan", "wgan-gp", "ebgan", "unrolled", "unrolled-first-order"})
+    @ValueSource(strings = {"standard", "standard-adaptive", "wgan", "wgan-gp", "ebgan", "unrolled", "unrolled-first-order", "sngan"})
     void resumedRunIsTheStraightRunBitwise(String scheme, @TempDir Path dir) throws Exception {
         Trainer straight = build(scheme);
         straight.trainUntil(N);

@@ -48,8 +48,18 @@ public final class SpectralNorm {
     }
 
     /**
+     * Power iterations run once when spectral norm is applied, as PyTorch's
+     * {@code torch.nn.utils.parametrizations.spectral_norm} does ("start with u, v initialized to some reasonable
+     * values"): from random vectors a single iteration per forward takes hundreds of forwards to bring sigma's
+     * estimate near the largest singular value of a freshly initialised weight, whose top singular values lie close
+     * together, and until then the normalised weight is larger than 1 in spectral norm.
+     */
+    static final int WARM_UP_ITERATIONS = 15;
+
+    /**
      * Replaces parameter {@code name} of {@code layer} by its spectrally normalised version. u and v start as
-     * normalised Gaussian vectors from {@code rng}. Returns the layer.
+     * normalised Gaussian vectors from {@code rng}, then take {@link #WARM_UP_ITERATIONS} power iterations on the
+     * weight. Returns the layer.
      */
     public static <M extends Module> M apply(M layer, String name, int iterations, float eps, Rng rng) {
         if (iterations < 1) throw new IllegalArgumentException("SpectralNorm: iterations must be >= 1 (as PyTorch's n_power_iterations), got " + iterations);
@@ -61,8 +71,14 @@ public final class SpectralNorm {
         SpectralNorm sn = new SpectralNorm(name, dim, iterations, eps);
         int rows = w.size(dim), cols = w.numel() / rows;
         layer.registerParameter(name + "_orig", w);
-        layer.registerBuffer(name + "_u", normalize(Tensor.randn(rng, rows), eps), true);
-        layer.registerBuffer(name + "_v", normalize(Tensor.randn(rng, cols), eps), true);
+        Tensor u = normalize(Tensor.randn(rng, rows), eps), v = normalize(Tensor.randn(rng, cols), eps);
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            K.powerIteration(asMatrix(w, dim).toArray(), 0, rows, cols, u.buffer(), v.buffer(), WARM_UP_ITERATIONS, eps);
+        }
+        u.markModified();
+        v.markModified();
+        layer.registerBuffer(name + "_u", u, true);
+        layer.registerBuffer(name + "_v", v, true);
         layer.registerComputed(name, sn::weight);
         return layer;
     }

@@ -73,10 +73,22 @@ public final class GaussianMixture implements ToyDistribution {
 
     @Override
     public Tensor sample(Rng rng, int n) {
+        return sample(rng, n, null);
+    }
+
+    /**
+     * As {@link #sample(Rng, int)} (the same draws, so the same samples), also writing each sample's mode index into
+     * {@code modes} (length n) when it is not null: the class labels of a conditional GAN on this mixture.
+     */
+    public Tensor sample(Rng rng, int n, int[] modes) {
         if (n < 0) throw new IllegalArgumentException(name + ".sample: n must be >= 0, got " + n);
+        if (modes != null && modes.length != n)
+            throw new IllegalArgumentException(name + ".sample: modes must have one entry per sample, n = " + n + ", got " + modes.length);
         float[] xy = new float[2 * n];
         for (int i = 0; i < n; i++) {
-            float[] c = centres[rng.nextInt(centres.length)];
+            int k = rng.nextInt(centres.length);
+            if (modes != null) modes[i] = k;
+            float[] c = centres[k];
             xy[2 * i] = c[0] + std * rng.nextGaussian();
             xy[2 * i + 1] = c[1] + std * rng.nextGaussian();
         }

@@ -82,7 +82,9 @@ public final class Ebgan extends SchemeBase {
 
     @Override
     public String describe() {
-        return "EBGAN(margin=" + loss.margin() + ", w_PT=" + pullAway.weight() + ", " + schedule.describe() + ")";
+        String tricks = this.tricks.describe();
+        return "EBGAN(margin=" + loss.margin() + ", w_PT=" + pullAway.weight() + ", " + schedule.describe()
+                + (tricks.isEmpty() ? "" : ", " + tricks) + ")";
     }
 
     /** Settings of {@link Ebgan}. */

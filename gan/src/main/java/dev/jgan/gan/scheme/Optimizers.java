@@ -6,6 +6,7 @@ import dev.jgan.nn.optim.Adam;
 import dev.jgan.nn.optim.Optimizer;
 import dev.jgan.nn.optim.ParamGroup;
 import dev.jgan.nn.optim.RMSProp;
+import dev.jgan.nn.optim.SGD;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -29,6 +30,22 @@ public final class Optimizers {
     public static RMSProp rmsProp(Module net, float lr) {
         requireLr("RMSProp", lr);
         return new RMSProp(net.parameters(), lr);
+    }
+
+    /**
+     * Plain SGD over all of {@code net}'s parameters: {@code p = p - lr grad}. "How to train a GAN" (NIPS 2016
+     * workshop, https://github.com/soumith/ganhacks, trick 9) suggests SGD for the discriminator with Adam for the
+     * generator: {@code builder.optimizers(Optimizers.adam(g, 2e-4f, 0.5f, 0.999f), Optimizers.sgd(d, 0.01f))}.
+     */
+    public static SGD sgd(Module net, float lr) {
+        return sgd(net, lr, 0f);
+    }
+
+    /** SGD with (PyTorch's heavy-ball) momentum over all of {@code net}'s parameters; momentum 0 is {@link #sgd(Module, float)}. */
+    public static SGD sgd(Module net, float lr, float momentum) {
+        requireLr("SGD", lr);
+        if (!(momentum >= 0f && momentum < 1f)) throw new IllegalArgumentException("SGD: momentum must be in [0, 1), got momentum=" + momentum);
+        return new SGD(net.parameters(), lr, momentum);
     }
 
     static void requireLr(String who, float lr) {

@@ -4,6 +4,8 @@ import dev.jgan.autodiff.GradMode;
 import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.gan.loss.AdversarialLoss;
+import dev.jgan.gan.loss.AuxiliaryClassifierLoss;
+import dev.jgan.gan.nets.AuxiliaryClassifier;
 import dev.jgan.gan.schedule.Schedule;
 import dev.jgan.gan.train.Batch;
 import dev.jgan.gan.train.BatchSource;
@@ -40,6 +42,9 @@ public abstract class SchemeBase implements Scheme {
     /** Classes of a conditional G (0 for an unconditional one); whether D takes the labels too. */
     private final int numClasses;
     private final boolean conditionalDiscriminator;
+    /** AC-GAN: D's classifier head and its loss, or null when D has none. */
+    private final AuxiliaryClassifier auxiliary;
+    private final AuxiliaryClassifierLoss classLoss;
     private final long decayIterations;
     private final float[] generatorBaseRates, discriminatorBaseRates;
     private long iterations, generatorSteps, discriminatorSteps;
@@ -65,13 +70,33 @@ public abstract class SchemeBase implements Scheme {
         if (conditionalDiscriminator && ((Conditional) b.discriminator).numClasses() != numClasses)
             throw new IllegalArgumentException(who + ": the discriminator is conditional on " + ((Conditional) b.discriminator).numClasses()
                     + " classes but the generator on " + numClasses + (numClasses == 0 ? " (it does not take labels)" : ""));
-        if (numClasses > 0 && !conditionalDiscriminator)
+        this.auxiliary = b.discriminator instanceof AuxiliaryClassifier a ? a : null;
+        if (auxiliary != null) checkAuxiliaryClassifier(who, auxiliary);
+        if (b.classLoss != null && auxiliary == null)
+            throw new IllegalArgumentException(who + ": auxiliaryClassifierLoss is set but the discriminator has no classifier head"
+                    + " (implement dev.jgan.gan.nets.AuxiliaryClassifier, e.g. AcganDiscriminator)");
+        this.classLoss = auxiliary == null ? null : b.classLoss != null ? b.classLoss : new AuxiliaryClassifierLoss();
+        if (numClasses > 0 && !conditionalDiscriminator && auxiliary == null)
             throw new IllegalArgumentException(who + ": the generator is conditional on " + numClasses + " classes but the discriminator"
-                    + " does not take labels (implement dev.jgan.nn.Conditional, e.g. a projection discriminator), so G would learn to ignore them");
+                    + " does not take labels (implement dev.jgan.nn.Conditional, e.g. a projection discriminator) nor classifies them"
+                    + " (implement dev.jgan.gan.nets.AuxiliaryClassifier, e.g. AcganDiscriminator), so G would learn to ignore them");
         tricks.check(who, targetsCanChange());
         this.decayIterations = b.decayIterations;
         this.generatorBaseRates = rates(generatorOptimizer);
         this.discriminatorBaseRates = rates(discriminatorOptimizer);
+    }
+
+    /**
+     * An AC-GAN D needs a G conditional on its classes (its fake class loss needs the labels G was given), and must not
+     * take the labels itself (its classifier would read the answer from its input).
+     */
+    private void checkAuxiliaryClassifier(String who, AuxiliaryClassifier a) {
+        if (conditionalDiscriminator)
+            throw new IllegalArgumentException(who + ": the discriminator has an auxiliary classifier and also takes the labels as input"
+                    + " (dev.jgan.nn.Conditional), so its classifier could read the answer; use one or the other");
+        if (a.numClasses() != numClasses)
+            throw new IllegalArgumentException(who + ": the discriminator's auxiliary classifier has " + a.numClasses() + " classes but the generator "
+                    + (numClasses == 0 ? "does not take labels (implement dev.jgan.nn.Conditional, e.g. Cgan.generator)" : "is conditional on " + numClasses));
     }
 
     /** The scheme's short name, for messages: e.g. "WGAN-GP". Must not read fields (it is called from the constructor). */
@@ -123,7 +148,8 @@ public abstract class SchemeBase implements Scheme {
             boolean mayReuse = dSteps == 0 && schedule.mayStopAfterOneDiscriminatorStep(generatorSteps);
             Tensor fake = mayReuse ? generate(z, fakeLabels) : noGrad(() -> generate(z, fakeLabels));
             if (dSteps == 0 && iterations == 0) checkShapes(real, fake);
-            if (conditionalDiscriminator) Conditional.checkLabels(name() + ", the real batch", realLabels, real.size(0), numClasses);
+            if (conditionalDiscriminator || auxiliary != null)
+                Conditional.checkLabels(name() + ", the real batch", realLabels, real.size(0), numClasses);
             generated = new Minibatch(real, realLabels, z, fakeLabels, fake);
             last = discriminatorStep(tricks.discriminatorBatch(generated, iterations));
             extras.putAll(last.extras());
@@ -176,9 +202,11 @@ public abstract class SchemeBase implements Scheme {
     /**
      * D's outputs on the real batch and on {@code fake} (the batch's generated samples, detached or not): two
      * forwards, or, with the joint-batches trick, one forward over both concatenated (with batch norm in D this
-     * normalises real and fake together) split back into the two halves.
+     * normalises real and fake together) split back into the two halves. With an AC-GAN D, elements 2 and 3 are the
+     * class logits of the real and the generated samples, from the same forwards.
      */
     protected final Tensor[] discriminateBoth(Minibatch b, Tensor fake) {
+        if (auxiliary != null) return classifyBoth(b, fake);
         if (!tricks.jointBatches()) return new Tensor[] {discriminate(b.real(), b.realLabels()), discriminate(fake, b.fakeLabels())};
         int nReal = b.real().size(0), nFake = fake.size(0);
         int[] labels = null;
@@ -190,19 +218,63 @@ public abstract class SchemeBase implements Scheme {
         return new Tensor[] {out.narrow(0, 0, nReal), out.narrow(0, nReal, nFake)};
     }
 
+    /** {@link #discriminateBoth} for an AC-GAN D: adversarial logits of real and fake, then their class logits. */
+    private Tensor[] classifyBoth(Minibatch b, Tensor fake) {
+        if (!tricks.jointBatches()) {
+            AuxiliaryClassifier.Heads r = auxiliary.heads(b.real()), f = auxiliary.heads(fake);
+            return new Tensor[] {r.adversarial(), f.adversarial(), r.classes(), f.classes()};
+        }
+        int nReal = b.real().size(0), nFake = fake.size(0);
+        AuxiliaryClassifier.Heads h = auxiliary.heads(Tensor.concat(List.of(b.real(), fake), 0));
+        return new Tensor[] {h.adversarial().narrow(0, 0, nReal), h.adversarial().narrow(0, nReal, nFake),
+                h.classes().narrow(0, 0, nReal), h.classes().narrow(0, nReal, nFake)};
+    }
+
+    /**
+     * D's loss: {@code adversarialLoss} (computed from {@code out} of {@link #discriminateBoth}) plus, with an AC-GAN D,
+     * AC-GAN's class term {@code w_D (CE(C(x), y) + CE(C(G(z, c)), c))}, whose figures go to {@code extras}
+     * ({@code class_loss_real}, {@code class_loss_fake}, {@code class_accuracy_real}, {@code class_accuracy_fake};
+     * {@code extras} may be null for none). Without a classifier head it returns {@code adversarialLoss} itself.
+     */
+    protected final Tensor plusClassLoss(Tensor adversarialLoss, Minibatch b, Tensor[] out, Map<String, Float> extras) {
+        if (auxiliary == null) return adversarialLoss;
+        AuxiliaryClassifierLoss.Terms t = classLoss.discriminator(out[2], b.realLabels(), out[3], b.fakeLabels());
+        if (extras != null) {
+            extras.put("class_loss_real", t.real().item());
+            extras.put("class_loss_fake", t.fake().item());
+            extras.put("class_accuracy_real", AuxiliaryClassifierLoss.accuracy(out[2], b.realLabels()));
+            extras.put("class_accuracy_fake", AuxiliaryClassifierLoss.accuracy(out[3], b.fakeLabels()));
+        }
+        return adversarialLoss.add(t.loss());
+    }
+
+    /**
+     * G's loss on its samples {@code fake} with the labels it was given: {@code loss_G(D(G(z)))}, plus with an AC-GAN D
+     * {@code w_G CE(C(G(z, c)), c)} (its unweighted cross-entropy to {@code extras} as {@code class_loss_g}, when not null).
+     */
+    protected final Tensor generatorLoss(AdversarialLoss loss, Tensor fake, int[] labels, Map<String, Float> extras) {
+        if (auxiliary == null) return loss.generator(discriminate(fake, labels));
+        AuxiliaryClassifier.Heads h = auxiliary.heads(fake);
+        AuxiliaryClassifierLoss.Terms t = classLoss.generator(h.classes(), labels);
+        if (extras != null) extras.put("class_loss_g", t.fake().item());
+        return loss.generator(h.adversarial()).add(t.loss());
+    }
+
     /** D: one step on {@code loss_D(D(x), D(G(z)))}, G's sample held fixed: the D step of GAN, DCGAN and Unrolled GAN. */
     protected final DStep adversarialDiscriminatorStep(AdversarialLoss loss, Minibatch b) {
         Tensor[] out = discriminateBoth(b, b.fake().detach());
-        Tensor lossD = loss.discriminator(out[0], out[1]);
+        Map<String, Float> extras = new LinkedHashMap<>();
+        Tensor lossD = plusClassLoss(loss.discriminator(out[0], out[1]), b, out, extras);
         float norm = update(discriminatorOptimizer, discriminator, lossD);
-        return new DStep(b, lossD.item(), norm, Map.of());
+        return new DStep(b, lossD.item(), norm, extras);
     }
 
     /** G: one step on {@code loss_G(D(G(z)))} with D frozen (see {@link #frozen}): the G step of every scheme but EBGAN. */
     protected final GStep adversarialGeneratorStep(AdversarialLoss loss, Minibatch g, Map<String, Float> extras) {
         return frozen(discriminator, () -> {
-            Tensor lossG = loss.generator(discriminate(g.fake(), g.fakeLabels()));
-            return new GStep(lossG.item(), update(generatorOptimizer, generator, lossG), extras);
+            Map<String, Float> all = new LinkedHashMap<>(extras);
+            Tensor lossG = generatorLoss(loss, g.fake(), g.fakeLabels(), all);
+            return new GStep(lossG.item(), update(generatorOptimizer, generator, lossG), all);
         });
     }
 
@@ -318,6 +390,11 @@ public abstract class SchemeBase implements Scheme {
         return numClasses;
     }
 
+    /** AC-GAN's class loss when D has an auxiliary classifier ({@link AuxiliaryClassifier}), else null. */
+    public final AuxiliaryClassifierLoss auxiliaryClassifierLoss() {
+        return classLoss;
+    }
+
     @Override
     public final Module generator() {
         return generator;
@@ -382,6 +459,7 @@ public abstract class SchemeBase implements Scheme {
         protected Schedule schedule;
         protected Tricks tricks = Tricks.none();
         protected long decayIterations;
+        protected AuxiliaryClassifierLoss classLoss;
 
         protected Builder(Module generator, Module discriminator, Latent latent) {
             this.generator = generator;
@@ -406,6 +484,16 @@ public abstract class SchemeBase implements Scheme {
         public B tricks(Tricks tricks) {
             if (tricks == null) throw new IllegalArgumentException("tricks must be given (Tricks.none() for none)");
             this.tricks = tricks;
+            return (B) this;
+        }
+
+        /**
+         * AC-GAN's class loss in place of the default {@code new AuxiliaryClassifierLoss()} (w_D = 1, w_G = 0.1); only for a
+         * discriminator with an auxiliary classifier ({@link AuxiliaryClassifier}), which switches AC-GAN on by itself.
+         */
+        public B auxiliaryClassifierLoss(AuxiliaryClassifierLoss loss) {
+            if (loss == null) throw new IllegalArgumentException("auxiliaryClassifierLoss must be given");
+            this.classLoss = loss;
             return (B) this;
         }
 

@@ -3,11 +3,15 @@ package dev.jgan.gan.scheme;
 import dev.jgan.gan.loss.AdversarialLoss;
 import dev.jgan.gan.schedule.Schedule;
 import dev.jgan.nn.Module;
+import dev.jgan.nn.layers.ConditionalBatchNorm2d;
 import dev.jgan.nn.layers.Conv2d;
 import dev.jgan.nn.layers.ConvTranspose2d;
 import dev.jgan.nn.layers.Embedding;
 import dev.jgan.nn.layers.Linear;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * SNGAN (Miyato et al. 2018, "Spectral Normalization for Generative Adversarial Networks") and SAGAN (Zhang et al.
@@ -64,12 +68,18 @@ public final class SpectralNormGan extends SchemeBase {
     /**
      * Throws unless every Linear, Conv2d, ConvTranspose2d and Embedding in {@code net} has spectral norm on its
      * weight (a {@code weight_orig}, as {@link dev.jgan.nn.SpectralNorm#applyToAll} leaves), naming the first that has not.
+     * The per-class gains and biases of conditional batch norm are exempt: they scale activations rather than map
+     * them, and SAGAN and BigGAN leave them unnormalised.
      */
     static void requireSpectralNorm(String scheme, String role, Module net) {
         if (net == null) throw new IllegalArgumentException(scheme + ": the " + role + " must be given");
+        Set<Module> gains = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Module m : net.namedModules().values())
+            if (m instanceof ConditionalBatchNorm2d) gains.addAll(m.namedChildren().values());
         for (Map.Entry<String, Module> e : net.namedModules().entrySet()) {
             Module m = e.getValue();
             boolean weighted = m instanceof Linear || m instanceof Conv2d || m instanceof ConvTranspose2d || m instanceof Embedding;
+            if (gains.contains(m)) continue;
             if (weighted && !m.hasTensor("weight_orig"))
                 throw new IllegalArgumentException(scheme + ": layer '" + e.getKey() + "' (" + m + ") of the " + role
                         + " has no spectral norm on its weight; apply SpectralNorm.applyToAll to the " + role);

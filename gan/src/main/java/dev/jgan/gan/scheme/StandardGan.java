@@ -23,7 +23,8 @@ public final class StandardGan extends SchemeBase {
 
     private StandardGan(Builder b) {
         super(b);
-        this.loss = b.loss;
+        // D's targets under the label tricks (the loss itself when none is on)
+        this.loss = tricks.targets(name(), b.loss);
     }
 
     /** A builder with the DCGAN paper's defaults; G maps noise of {@code latent}'s shape to D's input shape. */
@@ -59,7 +60,8 @@ public final class StandardGan extends SchemeBase {
 
     @Override
     public String describe() {
-        return "GAN(" + loss.name() + " loss, " + schedule.describe() + ")";
+        String tricks = this.tricks.describe();
+        return "GAN(" + loss.name() + " loss, " + schedule.describe() + (tricks.isEmpty() ? "" : ", " + tricks) + ")";
     }
 
     /** Settings of {@link StandardGan}. */

@@ -7,6 +7,7 @@ import dev.jgan.nn.Functional;
 import dev.jgan.nn.Module;
 import dev.jgan.nn.optim.Optimizer;
 import dev.jgan.nn.optim.UnrolledOptimizer;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -37,7 +38,8 @@ public final class UnrolledGan extends SchemeBase {
 
     private UnrolledGan(Builder b) {
         super(b);
-        this.loss = b.loss;
+        // D's targets under the label tricks (the loss itself when none is on); the look-ahead steps reuse D's step's
+        this.loss = tricks.targets(name(), b.loss);
         this.unrollSteps = b.unrollSteps;
         this.secondOrder = b.secondOrder;
     }
@@ -85,7 +87,7 @@ public final class UnrolledGan extends SchemeBase {
         Tensor fixedFake = ahead.fake().detach();
         for (int i = 0; i < unrollSteps; i++) {
             Tensor[] out = discriminateBoth(ahead, fixedFake);
-            update(discriminatorOptimizer, discriminator, loss.discriminator(out[0], out[1]));
+            update(discriminatorOptimizer, discriminator, plusClassLoss(loss.discriminator(out[0], out[1]), ahead, out, null));
         }
         GStep g = adversarialGeneratorStep(loss, ahead, Map.of("unroll_steps", (float) unrollSteps));
         discriminatorOptimizer.restore(afterFirstStep);
@@ -104,23 +106,27 @@ public final class UnrolledGan extends SchemeBase {
             Map<String, Tensor> at = theta;
             Tensor lossD = Functional.call(discriminator, at, () -> {
                 Tensor[] out = discriminateBoth(ahead, ahead.fake());
-                return loss.discriminator(out[0], out[1]);
+                return plusClassLoss(loss.discriminator(out[0], out[1]), ahead, out, null);
             });
             lastLossD = lossD.item();
             theta = lookAhead.step(discriminator, at, lossD);
         }
         Map<String, Tensor> aheadTheta = theta;
-        Tensor lossG = Functional.call(discriminator, aheadTheta, () -> loss.generator(discriminate(ahead.fake(), ahead.fakeLabels())));
+        Map<String, Float> extras = new LinkedHashMap<>();
+        Tensor lossG = Functional.call(discriminator, aheadTheta, () -> generatorLoss(loss, ahead.fake(), ahead.fakeLabels(), extras));
         // D's own parameters start the unrolled chain; freezing them for this backward skips their unused gradients.
         float norm = frozen(discriminator, () -> update(generatorOptimizer, generator, lossG));
         if (buffers != null) discriminatorOptimizer.restore(buffers);
-        return new GStep(lossG.item(), norm, Map.of("unroll_steps", (float) unrollSteps, "unrolled_d_loss", lastLossD));
+        extras.put("unroll_steps", (float) unrollSteps);
+        extras.put("unrolled_d_loss", lastLossD);
+        return new GStep(lossG.item(), norm, extras);
     }
 
     @Override
     public String describe() {
+        String tricks = this.tricks.describe();
         return "Unrolled GAN(k=" + unrollSteps + ", " + (secondOrder ? "second" : "first") + " order, " + loss.name() + " loss, "
-                + schedule.describe() + ")";
+                + schedule.describe() + (tricks.isEmpty() ? "" : ", " + tricks) + ")";
     }
 
     /** Settings of {@link UnrolledGan}. */

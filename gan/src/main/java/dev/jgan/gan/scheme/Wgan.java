@@ -5,6 +5,7 @@ import dev.jgan.autodiff.Tensor;
 import dev.jgan.gan.loss.AdversarialLoss;
 import dev.jgan.gan.schedule.Schedule;
 import dev.jgan.nn.Module;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -47,15 +48,18 @@ public final class Wgan extends SchemeBase implements WassersteinCritic {
 
     @Override
     protected DStep discriminatorStep(Minibatch b) {
-        // D: descend -(mean D(x) - mean D(G(z)))
+        // D: descend -(mean D(x) - mean D(G(z)))   (+ AC-GAN's class term with an auxiliary classifier)
         Tensor[] out = discriminateBoth(b, b.fake().detach());
-        Tensor lossD = LOSS.discriminator(out[0], out[1]);
+        Tensor wasserstein = LOSS.discriminator(out[0], out[1]);
+        Map<String, Float> extras = new LinkedHashMap<>();
+        Tensor lossD = plusClassLoss(wasserstein, b, out, extras);
         float norm = update(discriminatorOptimizer, discriminator, lossD);
         // clip every parameter of D to [-c, c] after its update
         try (GradMode.Scope s = GradMode.noGrad()) {
             for (Tensor p : discriminator.parameters()) p.clampInPlace(-clip, clip);
         }
-        return new DStep(b, lossD.item(), norm, Map.of("wasserstein_estimate", -lossD.item()));
+        extras.put("wasserstein_estimate", -wasserstein.item());
+        return new DStep(b, lossD.item(), norm, extras);
     }
 
     @Override
@@ -71,7 +75,8 @@ public final class Wgan extends SchemeBase implements WassersteinCritic {
 
     @Override
     public String describe() {
-        return "WGAN(clip=" + clip + ", " + schedule.describe() + ")";
+        String tricks = this.tricks.describe();
+        return "WGAN(clip=" + clip + ", " + schedule.describe() + (tricks.isEmpty() ? "" : ", " + tricks) + ")";
     }
 
     /** Settings of {@link Wgan}. */

@@ -8,6 +8,7 @@ import dev.jgan.gan.schedule.Schedule;
 import dev.jgan.nn.io.TrainingCheckpoint;
 import dev.jgan.nn.Module;
 import dev.jgan.nn.layers.BatchNorm;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -62,12 +63,17 @@ public final class WganGp extends SchemeBase implements WassersteinCritic {
         // mean D(G(z)) - mean D(x)
         Tensor[] out = discriminateBoth(b, fixedFake);
         Tensor wasserstein = LOSS.discriminator(out[0], out[1]);
-        // + lambda mean (||grad D(x_hat)|| - 1)^2, x_hat = a x + (1 - a) G(z), conditioned on x's labels
+        // + lambda mean (||grad D(x_hat)|| - 1)^2, x_hat = a x + (1 - a) G(z), conditioned on x's labels (on the
+        // adversarial output alone with an AC-GAN critic, as the WGAN-GP ResNet code)
         GradientPenalty.Result gp = penalty.compute(x -> discriminate(x, b.realLabels()), b.real(), fixedFake, interpolation);
-        Tensor lossD = wasserstein.add(gp.penalty());
+        // + w_D (CE(C(x), y) + CE(C(G(z, c)), c)) with an AC-GAN critic
+        Map<String, Float> extras = new LinkedHashMap<>();
+        Tensor lossD = plusClassLoss(wasserstein.add(gp.penalty()), b, out, extras);
         float norm = update(discriminatorOptimizer, discriminator, lossD);
-        return new DStep(b, lossD.item(), norm, Map.of("gradient_penalty", gp.penalty().item(),
-                "critic_grad_norm", gp.gradNorms().mean().item(), "wasserstein_estimate", -wasserstein.item()));
+        extras.put("gradient_penalty", gp.penalty().item());
+        extras.put("critic_grad_norm", gp.gradNorms().mean().item());
+        extras.put("wasserstein_estimate", -wasserstein.item());
+        return new DStep(b, lossD.item(), norm, extras);
     }
 
     @Override
@@ -89,7 +95,9 @@ public final class WganGp extends SchemeBase implements WassersteinCritic {
 
     @Override
     public String describe() {
-        return "WGAN-GP(lambda=" + penalty.lambda() + (penalty.oneSided() ? ", one-sided" : "") + ", " + schedule.describe() + ")";
+        String tricks = this.tricks.describe();
+        return "WGAN-GP(lambda=" + penalty.lambda() + (penalty.oneSided() ? ", one-sided" : "") + ", " + schedule.describe()
+                + (tricks.isEmpty() ? "" : ", " + tricks) + ")";
     }
 
     /** Settings of {@link WganGp}. */

@@ -1,7 +1,14 @@
 package dev.jgan.gan.nets;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.nn.Module;
+import dev.jgan.nn.layers.Conv2d;
+import dev.jgan.nn.layers.ConvTranspose2d;
+import dev.jgan.nn.layers.Embedding;
+import dev.jgan.nn.layers.Linear;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -46,5 +53,42 @@ final class NetTesting {
         double m = mean(v), s = 0;
         for (float x : v) s += (x - m) * (x - m);
         return Math.sqrt(s / v.length);
+    }
+
+    /** The paths of the weighted layers (Linear, Conv2d, ConvTranspose2d, Embedding) with spectral norm on their weight. */
+    static List<String> normalisedLayers(Module m) {
+        return weightedLayers(m, true);
+    }
+
+    /** The paths of the weighted layers whose weight is a plain parameter. */
+    static List<String> plainLayers(Module m) {
+        return weightedLayers(m, false);
+    }
+
+    private static List<String> weightedLayers(Module root, boolean normalised) {
+        List<String> l = new ArrayList<>();
+        root.namedModules().forEach((path, m) -> {
+            if (!(m instanceof Linear || m instanceof Conv2d || m instanceof ConvTranspose2d || m instanceof Embedding)) return;
+            boolean sn = m.hasTensor("weight_orig") && m.hasTensor("weight_u") && m.hasTensor("weight_v") && !m.namedParameters().containsKey("weight");
+            if (sn == normalised) l.add(path);
+        });
+        return l;
+    }
+
+    /**
+     * Glorot-uniform weights U(-b, b), b = gain sqrt(6 / (fanIn + fanOut)): no |w| beyond b, the largest near b, the std
+     * b / sqrt 3. Small tensors (a Linear to one logit has as few as 64 values) get looser bounds on the statistics.
+     */
+    static void assertGlorot(Tensor w, double gain) {
+        int[] s = w.shape();
+        int receptive = s.length == 4 ? s[2] * s[3] : 1;
+        double b = gain * Math.sqrt(6.0 / (s[1] * receptive + s[0] * receptive));
+        float[] v = w.toArray();
+        double max = 0;
+        for (float x : v) max = Math.max(max, Math.abs(x));
+        boolean large = v.length >= 4000;
+        assertThat(max).isLessThanOrEqualTo(b).isGreaterThan((large ? 0.99 : 0.8) * b);
+        assertThat(std(v)).isCloseTo(b / Math.sqrt(3), within((large ? 0.02 : 0.1) * b));
+        assertThat(mean(v)).isCloseTo(0.0, within((large ? 0.02 : 0.1) * b));
     }
 }

@@ -44,4 +44,35 @@ class TrainerTest {
         assertThatThrownBy(() -> t.trainUntil(2)).isInstanceOf(UncheckedIOException.class).hasMessage("callback after iteration 2: disk full");
         assertThatThrownBy(() -> trainer().every(0, (i, r) -> {})).hasMessage("Trainer.every: period must be >= 1, got 0");
     }
+
+    @Test
+    void requestStopEndsTrainUntilAfterTheIterationInProgress() {
+        List<String> calls = new ArrayList<>();
+        Trainer t = trainer();
+        t.every(1, (i, r) -> {
+            calls.add("a" + i);
+            if (i == 4) t.requestStop();
+        }).every(3, (i, r) -> calls.add("b" + i));
+        StepResult last = t.trainUntil(10);
+        // The callbacks due at 4 all run, then the end-of-run ones (b, whose period does not divide 4).
+        assertThat(calls).containsExactly("a1", "a2", "a3", "b3", "a4", "b4");
+        assertThat(t.scheme().iterations()).isEqualTo(4);
+        assertThat(last).isNotNull();
+        assertThat(t.stopRequested()).isTrue();
+        // The next call clears the request and runs on (the callback asks again only at 4).
+        t.trainUntil(6);
+        assertThat(t.scheme().iterations()).isEqualTo(6);
+        assertThat(t.stopRequested()).isFalse();
+        // A request made before a call is cleared by it.
+        t.requestStop();
+        t.trainUntil(7);
+        assertThat(t.scheme().iterations()).isEqualTo(7);
+    }
+
+    @Test
+    void oneMonitorPerTrainer() {
+        Trainer t = trainer().monitor(Monitor.builder().build());
+        assertThatThrownBy(() -> t.monitor(Monitor.builder().build())).hasMessage("Trainer.monitor: this trainer already has a monitor");
+        assertThatThrownBy(() -> trainer().monitor(null)).hasMessage("Trainer.monitor: monitor must be given");
+    }
 }

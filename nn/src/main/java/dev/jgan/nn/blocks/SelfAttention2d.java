@@ -15,8 +15,8 @@ import dev.jgan.nn.layers.Conv2d;
  *       over positions j of q_i . k_j; output {@code x + gamma o}, {@code gamma} of shape [1].
  *   <li>{@link Options#pooled()} (the SAGAN authors' and BigGAN's layout, named as BigGAN-PyTorch's
  *       {@code Attention}): {@code theta}, {@code phi} (C -> C/8) and {@code g} (C -> C/2) without biases, 2x2
- *       max pooling of phi and g (keys and values at a quarter of the positions), a 1x1 {@code o} (C/2 -> C)
- *       after the attention, and {@code gamma} of shape [] as BigGAN's {@code torch.tensor(0.)}.
+ *       max pooling of phi and g (keys and values at a quarter of the positions, so H and W must be even), a 1x1
+ *       {@code o} (C/2 -> C) after the attention, and {@code gamma} of shape [] as BigGAN's {@code torch.tensor(0.)}.
  * </ul>
  * In both, {@code gamma} starts at 0, so the block starts as the identity and learns how much non-local
  * evidence to use. Channel counts below 1 are raised to 1.
@@ -104,8 +104,11 @@ public final class SelfAttention2d extends Module {
     public Tensor forward(Tensor x) {
         if (x.dim() != 4 || x.size(1) != channels)
             throw new IllegalArgumentException(describe() + ": input must be [N, " + channels + ", H, W], got " + Shape.str(x.shape()));
-        if (options.poolKeysAndValues() && (x.size(2) < 2 || x.size(3) < 2))
-            throw new IllegalArgumentException(describe() + ": pooled keys and values need H and W of at least 2, got " + Shape.str(x.shape()));
+        // NOTE: 2x2 pooling of an odd side would drop its last row or column from the keys and values without a word;
+        // BigGAN's reshape to HW/4 positions fails there, so refuse it too.
+        if (options.poolKeysAndValues() && (x.size(2) < 2 || x.size(3) < 2 || x.size(2) % 2 != 0 || x.size(3) % 2 != 0))
+            throw new IllegalArgumentException(describe() + ": pooled keys and values need H and W of at least 2, and even (2x2 max pooling), got "
+                    + Shape.str(x.shape()));
         int n = x.size(0), hw = x.size(2) * x.size(3);
         Tensor q = query.forward(x).reshape(n, -1, hw);        // [N, C', HW]
         Tensor k = keysOrValues(key.forward(x), n);            // [N, C', HW'], HW' = HW or HW/4 pooled

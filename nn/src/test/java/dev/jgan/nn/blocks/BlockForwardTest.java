@@ -139,7 +139,8 @@ class BlockForwardTest {
     void conditionalNormWithoutLabelsIsAClearError() {
         ResBlockUp b = new ResBlockUp(2, 2, false, ResBlockUp.Norm.CONDITIONAL, 3, rng);
         Tensor x = Tensor.randn(rng, 2, 2, 4, 4);
-        assertThatThrownBy(() -> b.forward(x, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs class labels, got null");
+        assertThatThrownBy(() -> b.forward(x, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ResBlockUp(2 -> 2, norm=CONDITIONAL, classes=3, upsample=false): class labels are required (got null)");
         ConditionalBatchNorm2d cbn = new ConditionalBatchNorm2d(2, 3, rng);
         assertThatThrownBy(() -> cbn.forward(x, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("class labels are required");
     }

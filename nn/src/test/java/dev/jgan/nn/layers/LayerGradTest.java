@@ -100,12 +100,14 @@ class LayerGradTest {
         check(new BatchNorm1d(3), Tensor.randn(rng, 4, 3), false);
     }
 
+    /** Second order: second-order Unrolled GAN differentiates D's gradient, a function of G(z), in G's parameters. */
     @Test
-    void conditionalBatchNormFirstOrder() {
+    void conditionalBatchNormSecondOrder() {
         ConditionalBatchNorm2d cbn = new ConditionalBatchNorm2d(2, 3, rng);
         Init.normal(cbn.child("gamma").parameter("weight"), 1f, 0.3f, rng);
+        Init.normal(cbn.child("beta").parameter("weight"), 0f, 0.3f, rng);
         int[] labels = {2, 0, 2};
-        GradCheck.gradcheck(in -> Functional.call(cbn, Map.of("gamma.weight", in.get(1), "beta.weight", in.get(2)),
+        GradCheck.gradgradcheck(in -> Functional.call(cbn, Map.of("gamma.weight", in.get(1), "beta.weight", in.get(2)),
                 () -> cbn.forward(in.get(0), labels)), Tensor.randn(rng, 3, 2, 2, 2),
                 cbn.child("gamma").parameter("weight").detach(), cbn.child("beta").parameter("weight").detach());
     }

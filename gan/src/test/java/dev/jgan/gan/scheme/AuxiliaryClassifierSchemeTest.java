@@ -95,7 +95,8 @@ class AuxiliaryClassifierSchemeTest {
     @Test
     void wganGpWithAnAcganCriticIsTheFormula() {
         Nets a = Nets.of(3), b = Nets.of(3);
-        WganGp scheme = WganGp.builder(a.g(), a.d(), Latent.normal(new Rng(7), NOISE), new Rng(11)).build();
+        WganGp scheme = WganGp.builder(a.g(), a.d(), Latent.normal(new Rng(7), NOISE), new Rng(11))
+                .auxiliaryClassifierLoss(new AuxiliaryClassifierLoss(1f, 0.1f, true)).build();   // D's class term on real and fake
         BatchSource data = data();
         StepResult r = null;
         for (int i = 0; i < 2; i++) r = scheme.step(data);
@@ -217,7 +218,9 @@ class AuxiliaryClassifierSchemeTest {
     void unrolledGanLooksAheadOnTheLossWithTheClassTerm() {
         // first order, k = 1: D steps, then one look-ahead step from a snapshot, G against it, D restored
         Nets a = Nets.of(2), b = Nets.of(2);
-        UnrolledGan scheme = UnrolledGan.builder(a.g(), a.d(), Latent.normal(new Rng(7), NOISE)).unrollSteps(1).secondOrder(false).build();
+        AuxiliaryClassifierLoss both = new AuxiliaryClassifierLoss(1f, 0.1f, true);   // D's class term on real and fake
+        UnrolledGan scheme = UnrolledGan.builder(a.g(), a.d(), Latent.normal(new Rng(7), NOISE)).unrollSteps(1).secondOrder(false)
+                .auxiliaryClassifierLoss(both).build();
         BatchSource data = data();
         for (int i = 0; i < 2; i++) scheme.step(data);
 
@@ -252,7 +255,7 @@ class AuxiliaryClassifierSchemeTest {
 
         // second order, k = 1: the look-ahead's D loss is the AC-GAN loss at theta_D^1 on the iteration's minibatch
         Nets c = Nets.of(4), e = Nets.of(4);
-        UnrolledGan second = UnrolledGan.builder(c.g(), c.d(), Latent.normal(new Rng(7), NOISE)).unrollSteps(1).build();
+        UnrolledGan second = UnrolledGan.builder(c.g(), c.d(), Latent.normal(new Rng(7), NOISE)).unrollSteps(1).auxiliaryClassifierLoss(both).build();
         Draws t = new Draws();
         t.next();
         Tensor fake = noGradForward(e.g(), t.z, t.c);   // G before its step, as the scheme's look-ahead saw it
@@ -268,7 +271,9 @@ class AuxiliaryClassifierSchemeTest {
         Nets a = Nets.of(5);
         Wgan scheme = Wgan.builder(a.g(), a.d(), Latent.normal(new Rng(7), NOISE)).build();
         StepResult r = scheme.step(data());
-        assertThat(r.dLoss()).isCloseTo(-r.extra("wasserstein_estimate") + r.extra("class_loss_real") + r.extra("class_loss_fake"), within(1e-5f));
+        // the default class loss, the WGAN-GP ResNet code's: D's term on real samples only, weight 1
+        assertThat(r.dLoss()).isCloseTo(-r.extra("wasserstein_estimate") + r.extra("class_loss_real"), within(1e-5f));
+        assertThat(r.extra("class_loss_fake")).isGreaterThan(0.1f);   // reported, not in D's loss
         assertThat(r.extra("class_loss_real")).isGreaterThan(0.1f);   // so the check above can tell the two apart
     }
 

@@ -166,9 +166,7 @@ public final class Dcgan {
          * {@code kernels} 0 switches it off.
          */
         public Options withMinibatchDiscrimination(int kernels, int kernelDim) {
-            if (kernels < 0 || kernels > 4096 || kernels > 0 && (kernelDim < 1 || kernelDim > 4096))
-                throw new IllegalArgumentException("Dcgan.Options: minibatch discrimination needs kernels in 0..4096 and kernelDim in 1..4096,"
-                        + " got kernels=" + kernels + " kernelDim=" + kernelDim);
+            checkMinibatchDiscrimination("Dcgan.Options", kernels, kernelDim);
             Options o = copy();
             o.mbdKernels = kernels;
             o.mbdKernelDim = kernels == 0 ? 0 : kernelDim;
@@ -384,6 +382,13 @@ public final class Dcgan {
         MinibatchDiscrimination mbd = new MinibatchDiscrimination(features, options.mbdKernels, options.mbdKernelDim, rng);
         d.add(mbd);
         return mbd;
+    }
+
+    /** The sizes of a minibatch-discrimination option of {@code who}'s builder: kernels 0 (off) to 4096, kernelDim 1 to 4096. */
+    static void checkMinibatchDiscrimination(String who, int kernels, int kernelDim) {
+        if (kernels < 0 || kernels > 4096 || kernels > 0 && (kernelDim < 1 || kernelDim > 4096))
+            throw new IllegalArgumentException(who + ": minibatch discrimination needs kernels in 0..4096 and kernelDim in 1..4096,"
+                    + " got kernels=" + kernels + " kernelDim=" + kernelDim);
     }
 
     /**

@@ -112,9 +112,7 @@ public final class Mlp {
          * {@link Dcgan.Options#withMinibatchDiscrimination}. {@code kernels} 0 switches it off.
          */
         public Options withMinibatchDiscrimination(int kernels, int kernelDim) {
-            if (kernels < 0 || kernels > 4096 || kernels > 0 && (kernelDim < 1 || kernelDim > 4096))
-                throw new IllegalArgumentException("Mlp.Options: minibatch discrimination needs kernels in 0..4096 and kernelDim in 1..4096,"
-                        + " got kernels=" + kernels + " kernelDim=" + kernelDim);
+            Dcgan.checkMinibatchDiscrimination("Mlp.Options", kernels, kernelDim);
             Options o = copy();
             o.mbdKernels = kernels;
             o.mbdKernelDim = kernels == 0 ? 0 : kernelDim;

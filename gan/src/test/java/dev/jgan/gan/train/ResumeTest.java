@@ -24,7 +24,6 @@ import dev.jgan.nn.layers.LeakyReLU;
 import dev.jgan.nn.layers.Linear;
 import dev.jgan.nn.layers.Sigmoid;
 import dev.jgan.nn.layers.Tanh;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,22 +70,7 @@ class ResumeTest {
     @ParameterizedTest
     @ValueSource(strings = {"standard", "standard-adaptive", "wgan", "wgan-gp", "ebgan", "unrolled", "unrolled-first-order", "sngan"})
     void resumedRunIsTheStraightRunBitwise(String scheme, @TempDir Path dir) throws Exception {
-        Trainer straight = build(scheme);
-        straight.trainUntil(N);
-        straight.save(dir.resolve("straight.safetensors"));
-
-        Trainer first = build(scheme);
-        first.trainUntil(N / 2);
-        first.save(dir.resolve("half.safetensors"));
-        Trainer resumed = build(scheme);
-        resumed.load(dir.resolve("half.safetensors"));
-        assertThat(resumed.scheme().iterations()).isEqualTo(N / 2);
-        resumed.trainUntil(N);
-        resumed.save(dir.resolve("resumed.safetensors"));
-
-        assertThat(Files.readAllBytes(dir.resolve("resumed.safetensors"))).isEqualTo(Files.readAllBytes(dir.resolve("straight.safetensors")));
-        // And the run did move: the half-way state differs from the end.
-        assertThat(Files.readAllBytes(dir.resolve("half.safetensors"))).isNotEqualTo(Files.readAllBytes(dir.resolve("straight.safetensors")));
+        Resumption.assertResumesBitwise(() -> build(scheme), N, dir);
     }
 
     /** A checkpoint of one scheme does not load into another, and nothing changes. */

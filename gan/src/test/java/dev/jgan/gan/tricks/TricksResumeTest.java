@@ -13,6 +13,7 @@ import dev.jgan.gan.scheme.SchemeBase;
 import dev.jgan.gan.scheme.StandardGan;
 import dev.jgan.gan.scheme.UnrolledGan;
 import dev.jgan.gan.scheme.WganGp;
+import dev.jgan.gan.train.Resumption;
 import dev.jgan.gan.train.Trainer;
 import dev.jgan.nn.Module;
 import dev.jgan.nn.Sequential;
@@ -69,23 +70,8 @@ class TricksResumeTest {
     @ParameterizedTest
     @ValueSource(strings = {"standard-all", "standard-smoothing", "unrolled", "wgan-gp"})
     void resumedRunIsTheStraightRunBitwise(String name, @TempDir Path dir) throws Exception {
-        Trainer straight = build(name);
-        straight.trainUntil(N);
-        straight.save(dir.resolve("straight.safetensors"));
-
-        Trainer first = build(name);
-        first.trainUntil(N / 2);
-        Tricks tricks = ((SchemeBase) first.scheme()).tricks();
-        assertThat(tricks.swapping(true)).as("a swap of G runs across the save").isTrue();
-        first.save(dir.resolve("half.safetensors"));
-        Trainer resumed = build(name);
-        resumed.load(dir.resolve("half.safetensors"));
-        assertThat(((SchemeBase) resumed.scheme()).tricks().swapping(true)).isTrue();
-        resumed.trainUntil(N);
-        resumed.save(dir.resolve("resumed.safetensors"));
-
-        assertThat(Files.readAllBytes(dir.resolve("resumed.safetensors"))).isEqualTo(Files.readAllBytes(dir.resolve("straight.safetensors")));
-        assertThat(Files.readAllBytes(dir.resolve("half.safetensors"))).isNotEqualTo(Files.readAllBytes(dir.resolve("straight.safetensors")));
+        Resumption.assertResumesBitwise(() -> build(name), N, dir,
+                t -> assertThat(((SchemeBase) t.scheme()).tricks().swapping(true)).as("a swap of G runs across the save").isTrue());
     }
 
     /** Saved before any iteration (empty buffer, no copies, no swap): loads and continues as the straight run. */

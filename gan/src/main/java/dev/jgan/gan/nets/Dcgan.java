@@ -11,6 +11,7 @@ import dev.jgan.nn.layers.Conv2d;
 import dev.jgan.nn.layers.ConvTranspose2d;
 import dev.jgan.nn.layers.Dropout;
 import dev.jgan.nn.layers.Flatten;
+import dev.jgan.nn.layers.GaussianNoise;
 import dev.jgan.nn.layers.InstanceNorm2d;
 import dev.jgan.nn.layers.LeakyReLU;
 import dev.jgan.nn.layers.Linear;
@@ -43,7 +44,7 @@ import dev.jgan.nn.layers.Tanh;
  * <p>{@link Options} switch on the architecture tricks of "How to train a GAN" (NIPS 2016 workshop,
  * https://github.com/soumith/ganhacks) and two from papers: LeakyReLU in G, average-pooling downsampling in D,
  * PixelShuffle upsampling in G, instance or no normalisation in place of batch norm, minibatch discrimination in D,
- * and always-on dropout in G. Each is off by default, and the builders without options (or with
+ * always-on dropout in G, and Gaussian noise layers in G. Each is off by default, and the builders without options (or with
  * {@link Options#defaults()}) give bitwise the networks above from the same generator.
  */
 public final class Dcgan {
@@ -84,6 +85,7 @@ public final class Dcgan {
         private Norm generatorNorm = Norm.BATCH, discriminatorNorm = Norm.BATCH;
         private int mbdKernels, mbdKernelDim;
         private float generatorDropout;
+        private boolean generatorLayerNoise;
 
         private Options() {}
 
@@ -97,6 +99,7 @@ public final class Dcgan {
             o.mbdKernels = mbdKernels;
             o.mbdKernelDim = mbdKernelDim;
             o.generatorDropout = generatorDropout;
+            o.generatorLayerNoise = generatorLayerNoise;
             return o;
         }
 
@@ -187,6 +190,18 @@ public final class Dcgan {
             return o;
         }
 
+        /**
+         * A {@link GaussianNoise} layer at the end of every hidden block of G (after its activation and dropout), at
+         * sigma 0 (the identity, drawing nothing) until {@code Tricks.generatorLayerNoise} anneals it: ganhacks 13,
+         * "adding gaussian noise to every layer of generator" (Zhao et al. 2017, EBGAN). Each layer draws its seed from
+         * the builder's generator and keeps it, with its forward count and sigma, in G's state dict. Off by default.
+         */
+        public Options withGeneratorLayerNoise(boolean on) {
+            Options o = copy();
+            o.generatorLayerNoise = on;
+            return o;
+        }
+
         /** The generator's LeakyReLU slope, or NaN when G uses ReLU. */
         public float generatorLeakyReluSlope() {
             return generatorSlope;
@@ -222,11 +237,17 @@ public final class Dcgan {
             return generatorDropout;
         }
 
+        /** Whether G's hidden blocks end in a {@link GaussianNoise} layer. */
+        public boolean generatorLayerNoise() {
+            return generatorLayerNoise;
+        }
+
         @Override
         public String toString() {
             return "Dcgan.Options(generator: " + (Float.isNaN(generatorSlope) ? "ReLU" : "LeakyReLU(" + generatorSlope + ")")
                     + (pixelShuffleUpsampling ? ", PixelShuffle" : ", ConvTranspose2d") + ", norm " + generatorNorm
                     + (generatorDropout > 0 ? ", always-on dropout " + generatorDropout : "")
+                    + (generatorLayerNoise ? ", layer noise" : "")
                     + "; discriminator: " + (avgPoolDownsampling ? "AvgPool2d" : "strided Conv2d") + ", norm " + discriminatorNorm
                     + (mbdKernels > 0 ? ", minibatch discrimination " + mbdKernels + "x" + mbdKernelDim : "") + ")";
         }
@@ -249,7 +270,7 @@ public final class Dcgan {
 
     /**
      * G: z [N, nz] -> images [N, C, H, W] of {@code shape}, base width {@code ngf}, with the generator's options: its
-     * activation, upsampling, normalisation and dropout.
+     * activation, upsampling, normalisation, dropout and noise layers.
      */
     public static Sequential generator(ImageShape shape, int nz, int ngf, Options options, Rng rng) {
         checkSize("nz", nz);
@@ -371,10 +392,11 @@ public final class Dcgan {
         }
     }
 
-    /** The end of a hidden block of G: its activation, then the always-on dropout if asked for. */
+    /** The end of a hidden block of G: its activation, then the always-on dropout and the noise layer if asked for. */
     private static void hiddenEnd(Sequential g, Options options, Rng rng) {
         g.add(Float.isNaN(options.generatorSlope) ? new ReLU() : new LeakyReLU(options.generatorSlope));
         if (options.generatorDropout > 0f) g.add(Dropout.alwaysOn(options.generatorDropout, rng));
+        if (options.generatorLayerNoise) g.add(new GaussianNoise(0f, rng));
     }
 
     private static MinibatchDiscrimination addMinibatchDiscrimination(Sequential d, int features, Options options, Rng rng) {

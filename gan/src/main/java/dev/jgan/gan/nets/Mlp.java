@@ -5,6 +5,7 @@ import dev.jgan.nn.Module;
 import dev.jgan.nn.Sequential;
 import dev.jgan.nn.blocks.MinibatchDiscrimination;
 import dev.jgan.nn.layers.Dropout;
+import dev.jgan.nn.layers.GaussianNoise;
 import dev.jgan.nn.layers.LayerNorm;
 import dev.jgan.nn.layers.LeakyReLU;
 import dev.jgan.nn.layers.Linear;
@@ -18,7 +19,8 @@ import java.util.function.Supplier;
  * {@code 0.weight}, {@code 0.bias}, {@code 2.weight}, ... Linear layers take PyTorch's default initialisation.
  *
  * <p>{@link Options} add the tricks of "How to train a GAN" (NIPS 2016 workshop, https://github.com/soumith/ganhacks)
- * that apply to an MLP: LeakyReLU, per-sample (layer) normalisation, always-on dropout and minibatch discrimination.
+ * that apply to an MLP: LeakyReLU, per-sample (layer) normalisation, always-on dropout, Gaussian noise layers and
+ * minibatch discrimination.
  * Each is off by default, and the builders without options give bitwise the networks above from the same generator.
  */
 public final class Mlp {
@@ -31,7 +33,8 @@ public final class Mlp {
 
     /**
      * Variants of an MLP, each off by default; immutable, changed with withers. A hidden block is
-     * {@code Linear, [LayerNorm], activation, [Dropout]}; minibatch discrimination sits before the last Linear.
+     * {@code Linear, [LayerNorm], activation, [Dropout], [GaussianNoise]}; minibatch discrimination sits before the last
+     * Linear.
      */
     public static final class Options {
         private static final Options DEFAULTS = new Options();
@@ -41,6 +44,7 @@ public final class Mlp {
         private String activationName = "ReLU";
         private boolean layerNorm;
         private float dropout;
+        private boolean layerNoise;
         private int mbdKernels, mbdKernelDim;
 
         private Options() {}
@@ -51,6 +55,7 @@ public final class Mlp {
             o.activationName = activationName;
             o.layerNorm = layerNorm;
             o.dropout = dropout;
+            o.layerNoise = layerNoise;
             o.mbdKernels = mbdKernels;
             o.mbdKernelDim = mbdKernelDim;
             return o;
@@ -107,6 +112,18 @@ public final class Mlp {
         }
 
         /**
+         * A {@link GaussianNoise} layer at the end of every hidden block (after its activation and dropout), for a
+         * generator, at sigma 0 (the identity, drawing nothing) until {@code Tricks.generatorLayerNoise} anneals it:
+         * ganhacks 13, "adding gaussian noise to every layer of generator" (Zhao et al. 2017, EBGAN). Each layer draws
+         * its seed from the builder's generator and keeps it, with its forward count and sigma, in the state dict.
+         */
+        public Options withLayerNoise(boolean on) {
+            Options o = copy();
+            o.layerNoise = on;
+            return o;
+        }
+
+        /**
          * {@link MinibatchDiscrimination} before the last Linear, for a discriminator (Salimans et al. 2016, section
          * 3.2; ganhacks 15): the last layer reads [f, o(f)], F + kernels features. T starts as N(0, 1/F), as in
          * {@link Dcgan.Options#withMinibatchDiscrimination}. {@code kernels} 0 switches it off.
@@ -128,6 +145,11 @@ public final class Mlp {
             return dropout;
         }
 
+        /** Whether hidden blocks end in a {@link GaussianNoise} layer. */
+        public boolean layerNoise() {
+            return layerNoise;
+        }
+
         /** Minibatch discrimination's kernels, 0 when off. */
         public int minibatchKernels() {
             return mbdKernels;
@@ -140,6 +162,7 @@ public final class Mlp {
         @Override
         public String toString() {
             return "Mlp.Options(" + activationName + (layerNorm ? ", LayerNorm" : "") + (dropout > 0 ? ", always-on dropout " + dropout : "")
+                    + (layerNoise ? ", layer noise" : "")
                     + (mbdKernels > 0 ? ", minibatch discrimination " + mbdKernels + "x" + mbdKernelDim : "") + ")";
         }
     }
@@ -165,6 +188,7 @@ public final class Mlp {
                 if (options.layerNorm) net.add(new LayerNorm(sizes[i]));
                 net.add(options.activation.get());
                 if (options.dropout > 0f) net.add(Dropout.alwaysOn(options.dropout, rng));
+                if (options.layerNoise) net.add(new GaussianNoise(0f, rng));
             }
             int in = sizes[i];
             if (i == last && options.mbdKernels > 0) {

@@ -15,6 +15,9 @@ import dev.jgan.autodiff.Tensor;
  * In each D step the real batch gets one draw and then the generated batch another; in each G step G's samples get a
  * fresh draw, added with G's graph so that G's gradient flows through {@code G(z) + noise}. Where sigma_t is 0 nothing
  * is drawn and the inputs are passed on unchanged. The noise comes from this trick's own generator.
+ *
+ * <p>The same schedule anneals the noise on G's layers ({@link Tricks#generatorLayerNoise}); there the layers draw
+ * from their own seeds, and this generator is not drawn from.
  */
 public final class InstanceNoise {
     private final float sigma0;
@@ -67,6 +70,11 @@ public final class InstanceNoise {
     }
 
     String describe() {
-        return iterations == 0 ? "instance noise sigma=" + sigma0 : "instance noise sigma " + sigma0 + " -> 0 over " + iterations + " iterations";
+        return "instance noise " + describeSchedule();
+    }
+
+    /** The schedule alone, e.g. {@code "sigma 0.1 -> 0 over 1000 iterations"} or {@code "sigma=0.1"}. */
+    String describeSchedule() {
+        return iterations == 0 ? "sigma=" + sigma0 : "sigma " + sigma0 + " -> 0 over " + iterations + " iterations";
     }
 }

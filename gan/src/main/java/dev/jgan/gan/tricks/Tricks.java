@@ -10,6 +10,7 @@ import dev.jgan.gan.scheme.Scheme;
 import dev.jgan.gan.train.Stateful;
 import dev.jgan.nn.Module;
 import dev.jgan.nn.io.TrainingCheckpoint;
+import dev.jgan.nn.layers.GaussianNoise;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -22,8 +23,9 @@ import java.util.Map;
  * <ul>
  *   <li>D's targets in a cross-entropy loss: {@link #oneSidedLabelSmoothing}, {@link #softLabels}, {@link #labelFlipping};
  *   <li>D's inputs: {@link #instanceNoise}, {@link #experienceReplay}, {@link #jointBatches};
- *   <li>the networks: {@link #swapGenerator} / {@link #swapDiscriminator} with stored earlier copies, and
- *       {@link #generatorAverage}, an exponential moving average of G's weights to sample from.
+ *   <li>the networks: {@link #generatorLayerNoise}, annealed noise on G's {@link GaussianNoise} layers;
+ *       {@link #swapGenerator} / {@link #swapDiscriminator} with stored earlier copies, and {@link #generatorAverage},
+ *       an exponential moving average of G's weights to sample from.
  * </ul>
  * A scheme calls the hooks below at fixed points of its iteration; with every option off each hook returns its input
  * unchanged, so the step is bitwise the plain one. Everything a trick changes from step to step (its random generator,
@@ -40,6 +42,9 @@ import java.util.Map;
 public final class Tricks implements Stateful {
     private final LabelTargets targets = new LabelTargets();
     private InstanceNoise instanceNoise;
+    /** The schedule of the noise on G's layers, and those layers (found when the tricks are bound to a scheme). */
+    private InstanceNoise layerNoise;
+    private List<GaussianNoise> noiseLayers = List.of();
     private ExperienceReplay replay;
     private PastSwaps generatorSwaps, discriminatorSwaps;
     private GeneratorAverage average;
@@ -153,6 +158,27 @@ public final class Tricks implements Stateful {
     }
 
     // ---------------------------------------------------------------- the networks
+
+    /**
+     * Noise on every layer of G (ganhacks 13: "adding gaussian noise to every layer of generator", after Zhao et al.
+     * 2017, "Energy-based Generative Adversarial Network"), annealed with {@code schedule}: at the start of iteration t
+     * every {@link GaussianNoise} module of G gets {@code sigma_t = schedule.sigma(t)} (linear decay to 0 over T
+     * iterations, or constant; see {@link InstanceNoise}). G needs such layers ({@code
+     * Dcgan.Options.withGeneratorLayerNoise(true)}, {@code Mlp.Options.withLayerNoise(true)}, or placed by hand); one
+     * without any is refused at the first step.
+     *
+     * <p>The layers draw, not this trick: each from its own seed and forward count, buffers of G, so the noise is
+     * part of G's state dict and of the run checkpoint, a held-out Wasserstein estimate (which puts G's buffers back)
+     * leaves the run unchanged, and sampling in evaluation mode draws nothing. The schedule's {@code Rng} is not drawn
+     * from, so the instance noise's schedule can be given here too. Off by default.
+     */
+    public Tricks generatorLayerNoise(InstanceNoise schedule) {
+        requireOpen();
+        if (schedule == null)
+            throw new IllegalArgumentException("Tricks.generatorLayerNoise: schedule must be given (InstanceNoise.linear or .constant)");
+        this.layerNoise = schedule;
+        return this;
+    }
 
     /**
      * Swaps G with a stored earlier copy of itself now and then (ganhacks 8: "keep checkpoints from the past of G and D
@@ -273,7 +299,9 @@ public final class Tricks implements Stateful {
 
     /**
      * Before each iteration (before its first D step): the first time, binds these tricks to {@code scheme} and checks
-     * the average's architecture; sets the average to G at iteration 0; then swaps G and D in and out (G first).
+     * the average's architecture and G's noise layers; sets the average to G at iteration 0; then swaps G and D in and
+     * out (G first); then sets sigma_t on G's noise layers (after the swaps, which load a stored copy's sigma with its
+     * buffers).
      */
     public void beforeIteration(Scheme scheme) {
         if (bound == null) bind(scheme);
@@ -283,16 +311,32 @@ public final class Tricks implements Stateful {
         if (average != null && t == 0) average.copyFrom(scheme.generator());
         if (generatorSwaps != null) generatorSwaps.beforeIteration(scheme.generator(), t);
         if (discriminatorSwaps != null) discriminatorSwaps.beforeIteration(scheme.discriminator(), t);
+        if (layerNoise != null) {
+            float sigma = layerNoise.sigma(t);
+            for (GaussianNoise n : noiseLayers) n.setSigma(sigma);
+        }
     }
 
     private void bind(Scheme scheme) {
         String who = this.scheme == null ? "Tricks" : this.scheme;
         if (average != null) average.check(who, scheme.generator());
+        if (layerNoise != null) noiseLayers = noiseLayers(who, scheme.generator());
         for (Map.Entry<String, Rng> e : rngs().entrySet())
             if (e.getValue() == scheme.latent().rng())
                 throw new IllegalArgumentException(who + ": Tricks." + e.getKey() + " was given the noise's Rng (the Latent's); give each"
                         + " trick its own (e.g. rng.split())");
         bound = scheme;
+    }
+
+    /** G's {@link GaussianNoise} modules, at any depth; refuses a G without any, whose layers the trick could not reach. */
+    private static List<GaussianNoise> noiseLayers(String who, Module generator) {
+        List<GaussianNoise> layers = new ArrayList<>();
+        for (Module m : generator.namedModules().values()) if (m instanceof GaussianNoise n) layers.add(n);
+        if (layers.isEmpty())
+            throw new IllegalArgumentException(who + ": Tricks.generatorLayerNoise anneals the GaussianNoise layers of the generator, which has none"
+                    + " (build it with Dcgan.Options.withGeneratorLayerNoise(true) or Mlp.Options.withLayerNoise(true), or add"
+                    + " dev.jgan.nn.layers.GaussianNoise layers)");
+        return layers;
     }
 
     /**
@@ -340,7 +384,8 @@ public final class Tricks implements Stateful {
      * {@code soft_labels} and {@code label_flipping} (generators), {@code instance_noise} (generator),
      * {@code replay/...} (generator, samples, labels, push count), {@code generator_swaps/...} and
      * {@code discriminator_swaps/...} (generator, stored copies, their count, the own state during a swap, the swap's
-     * end), {@code generator_average} (the average module).
+     * end), {@code generator_average} (the average module). The noise on G's layers has no state here: its seeds, counts
+     * and sigma are buffers of G, saved with it.
      */
     @Override
     public void registerState(TrainingCheckpoint.Parts parts) {
@@ -358,6 +403,7 @@ public final class Tricks implements Stateful {
         List<String> on = new ArrayList<>();
         if (targets.on()) on.add(targets.describe());
         if (instanceNoise != null) on.add(instanceNoise.describe());
+        if (layerNoise != null) on.add("noise on G's layers " + layerNoise.describeSchedule());
         if (replay != null) on.add(replay.describe());
         if (jointBatches) on.add("joint batches");
         if (generatorSwaps != null) on.add(generatorSwaps.describe());

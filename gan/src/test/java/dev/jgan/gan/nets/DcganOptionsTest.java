@@ -19,6 +19,7 @@ import dev.jgan.nn.Module;
 import dev.jgan.nn.Sequential;
 import dev.jgan.nn.io.TrainingCheckpoint;
 import dev.jgan.nn.layers.Dropout;
+import dev.jgan.nn.layers.GaussianNoise;
 import dev.jgan.nn.layers.Linear;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DcganOptionsTest {
     private static final Options ALL = Options.defaults().withGeneratorLeakyRelu(0.1f).withPixelShuffleUpsampling(true)
             .withAvgPoolDownsampling(true).withGeneratorNorm(Norm.INSTANCE).withDiscriminatorNorm(Norm.INSTANCE)
-            .withMinibatchDiscrimination(5, 3).withGeneratorDropout(0.5f);
+            .withMinibatchDiscrimination(5, 3).withGeneratorDropout(0.5f).withGeneratorLayerNoise(true);
 
     /** The simple class names of a Sequential's layers, in order. */
     private static List<String> types(Sequential net) {
@@ -222,6 +223,30 @@ class DcganOptionsTest {
         assertThat(plain.forward(z).toArray()).containsExactly(plain.forward(z).toArray());
     }
 
+    /** A noise layer ends every hidden block, after the dropout; at sigma 0 it draws nothing, even in training. */
+    @Test
+    void noiseLayersInTheGenerator() {
+        Sequential g = Dcgan.generator(ImageShape.RGB_32, 8, 4, Options.defaults().withGeneratorLayerNoise(true), new Rng(24));
+        assertThat(types(g)).isEqualTo(concat(List.of("Reshape", "ConvTranspose2d", "BatchNorm2d", "ReLU", "GaussianNoise"),
+                repeat(2, "ConvTranspose2d", "BatchNorm2d", "ReLU", "GaussianNoise"), List.of("ConvTranspose2d", "Tanh")));
+        Sequential both = Dcgan.generator(ImageShape.GRAY_28, 8, 4, Options.defaults().withGeneratorDropout(0.5f).withGeneratorLayerNoise(true),
+                new Rng(24));
+        assertThat(types(both)).containsExactly("Linear", "Reshape", "BatchNorm2d", "ReLU", "Dropout", "GaussianNoise",
+                "ConvTranspose2d", "BatchNorm2d", "ReLU", "Dropout", "GaussianNoise", "ConvTranspose2d", "Tanh");
+        assertThat(layout(both)).contains("5.seed [4]", "5.forwards [2]", "5.sigma [1]");
+        assertThat(g.forward(Tensor.randn(new Rng(25), 2, 8)).shape()).containsExactly(2, 3, 32, 32);
+        for (int i : new int[] {4, 8, 12}) {
+            GaussianNoise n = (GaussianNoise) g.get(i);
+            assertThat(n.sigma()).isZero();
+            assertThat(n.buffer("forwards").toArray()).containsExactly(0f, 0f);
+        }
+        // each layer has a seed of its own, from the builder's generator
+        assertThat(((GaussianNoise) g.get(4)).buffer("seed").toArray()).isNotEqualTo(((GaussianNoise) g.get(8)).buffer("seed").toArray());
+        assertThat(Options.defaults().generatorLayerNoise()).isFalse();
+        assertThat(Options.defaults().withGeneratorLayerNoise(true).toString()).isEqualTo(
+                "Dcgan.Options(generator: ReLU, ConvTranspose2d, norm BATCH, layer noise; discriminator: strided Conv2d, norm BATCH)");
+    }
+
     @ParameterizedTest
     @EnumSource(ImageShape.class)
     void everyOptionAtOnceKeepsTheShapes(ImageShape shape) {
@@ -253,7 +278,7 @@ class DcganOptionsTest {
         assertThatThrownBy(() -> Dcgan.generator(ImageShape.RGB_32, null, new Rng(1))).hasMessageContaining("options must be given");
         assertThatThrownBy(() -> Dcgan.discriminator(ImageShape.RGB_32, null, new Rng(1))).hasMessageContaining("options must be given");
         assertThat(o.withMinibatchDiscrimination(0, 0).minibatchKernels()).isZero();
-        assertThat(ALL.toString()).isEqualTo("Dcgan.Options(generator: LeakyReLU(0.1), PixelShuffle, norm INSTANCE, always-on dropout 0.5;"
+        assertThat(ALL.toString()).isEqualTo("Dcgan.Options(generator: LeakyReLU(0.1), PixelShuffle, norm INSTANCE, always-on dropout 0.5, layer noise;"
                 + " discriminator: AvgPool2d, norm INSTANCE, minibatch discrimination 5x3)");
     }
 

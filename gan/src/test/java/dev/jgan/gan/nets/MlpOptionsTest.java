@@ -13,6 +13,7 @@ import dev.jgan.gan.nets.Mlp.Options;
 import dev.jgan.nn.Module;
 import dev.jgan.nn.Sequential;
 import dev.jgan.nn.layers.Dropout;
+import dev.jgan.nn.layers.GaussianNoise;
 import dev.jgan.nn.layers.ReLU;
 import dev.jgan.nn.layers.Tanh;
 import java.util.ArrayList;
@@ -52,18 +53,25 @@ class MlpOptionsTest {
         Sequential drop = Mlp.of(sizes, Options.defaults().withAlwaysOnDropout(0.5f), new Rng(4));
         assertThat(types(drop)).containsExactly("Linear", "ReLU", "Dropout", "Linear", "ReLU", "Dropout", "Linear");
         assertThat(((Dropout) drop.get(2)).isAlwaysOn()).isTrue();
+        Sequential noise = Mlp.of(sizes, Options.defaults().withLayerNoise(true), new Rng(4));
+        assertThat(types(noise)).containsExactly("Linear", "ReLU", "GaussianNoise", "Linear", "ReLU", "GaussianNoise", "Linear");
+        assertThat(((GaussianNoise) noise.get(2)).sigma()).isZero();                 // the identity until a trick sets it
+        assertThat(layout(noise)).contains("2.seed [4]", "2.forwards [2]", "2.sigma [1]");
         Sequential mbd = Mlp.of(sizes, Options.defaults().withMinibatchDiscrimination(3, 2), new Rng(4));
         assertThat(types(mbd)).containsExactly("Linear", "ReLU", "Linear", "ReLU", "MinibatchDiscrimination", "Linear");
         assertThat(layout(mbd)).contains("4.T [6, 6]", "5.weight [1, 9]");
         assertThat(types(Mlp.of(new int[] {4, 1}, Options.defaults().withMinibatchDiscrimination(3, 2), new Rng(4))))
                 .containsExactly("MinibatchDiscrimination", "Linear");
-        Options all = Options.defaults().withLeakyRelu(0.1f).withLayerNorm(true).withAlwaysOnDropout(0.3f).withMinibatchDiscrimination(3, 2);
+        Options all = Options.defaults().withLeakyRelu(0.1f).withLayerNorm(true).withAlwaysOnDropout(0.3f).withLayerNoise(true)
+                .withMinibatchDiscrimination(3, 2);
         Sequential net = Mlp.of(sizes, all, new Rng(5));
-        assertThat(types(net)).containsExactly("Linear", "LayerNorm", "LeakyReLU", "Dropout", "Linear", "LayerNorm", "LeakyReLU", "Dropout",
-                "MinibatchDiscrimination", "Linear");
+        assertThat(types(net)).containsExactly("Linear", "LayerNorm", "LeakyReLU", "Dropout", "GaussianNoise", "Linear", "LayerNorm", "LeakyReLU",
+                "Dropout", "GaussianNoise", "MinibatchDiscrimination", "Linear");
         assertThat(net.forward(Tensor.randn(new Rng(6), 5, 4)).shape()).containsExactly(5, 1);
         assertThat(Mlp.toyGenerator(all, new Rng(5)).forward(Tensor.randn(new Rng(6), 3, Mlp.TOY_NOISE)).shape()).containsExactly(3, 2);
-        assertThat(all.toString()).isEqualTo("Mlp.Options(LeakyReLU(0.1), LayerNorm, always-on dropout 0.3, minibatch discrimination 3x2)");
+        assertThat(all.toString()).isEqualTo("Mlp.Options(LeakyReLU(0.1), LayerNorm, always-on dropout 0.3, layer noise, minibatch discrimination 3x2)");
+        assertThat(all.layerNoise()).isTrue();
+        assertThat(Options.defaults().layerNoise()).isFalse();
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.jgan.gan.scheme.StandardGan;
 import dev.jgan.gan.scheme.WganGp;
 import dev.jgan.gan.train.BatchSource;
 import dev.jgan.nn.Module;
+import dev.jgan.nn.Sequential;
 import org.junit.jupiter.api.Test;
 
 /** The examples of the tricks' user docs (the notes merged into docs/gan.md), run as written, on the toy networks. */
@@ -57,6 +58,25 @@ class TricksDocsExampleTest {
                 .experienceReplay(50 * 64, 0.5f, seed.split()).jointBatches(true);
         WganGp wgangp = WganGp.builder(g, critic, latent, seed.split()).tricks(tricks).build();
         assertThat(wgangp.step(data()).dSteps()).isEqualTo(5);
+    }
+
+    @Test
+    void generatorLayers() {
+        Rng seed = new Rng(7);
+        Module g = Mlp.toyGenerator(Mlp.Options.defaults().withLayerNoise(true), seed.split());
+        InstanceNoise annealed = InstanceNoise.linear(0.1f, 5000, seed.split());
+        Tricks tricks = Tricks.none().instanceNoise(annealed).generatorLayerNoise(annealed);
+        StandardGan gan = StandardGan.builder(g, Mlp.toyDiscriminator(seed.split()), Latent.normal(seed.split(), 256)).tricks(tricks).build();
+        BatchSource data = data();
+        for (int i = 0; i < 2; i++) gan.step(data);
+        // sigma_1 = 0.1 (1 - 1 / 5000) on both noise layers of G
+        assertThat(((Sequential) g).get(2)).hasToString("GaussianNoise(sigma=" + annealed.sigma(1) + ")");
+        assertThat(annealed.sigma(1)).isEqualTo((float) (0.1f * (1 - 1 / 5000.0)));
+        assertThat(gan.describe()).isEqualTo("GAN(non-saturating loss, 1:1, instance noise sigma 0.1 -> 0 over 5000 iterations,"
+                + " noise on G's layers sigma 0.1 -> 0 over 5000 iterations)");
+        g.eval();                                       // sampling: the noise layers are the identity
+        Tensor z = Tensor.randn(new Rng(1), 4, 256);
+        assertThat(g.forward(z).toArray()).containsExactly(g.forward(z).toArray());
     }
 
     @Test

@@ -18,6 +18,7 @@ import dev.jgan.gan.train.Trainer;
 import dev.jgan.nn.Module;
 import dev.jgan.nn.Sequential;
 import dev.jgan.nn.layers.BatchNorm1d;
+import dev.jgan.nn.layers.GaussianNoise;
 import dev.jgan.nn.layers.LeakyReLU;
 import dev.jgan.nn.layers.Linear;
 import dev.jgan.nn.layers.Sigmoid;
@@ -32,14 +33,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * With the tricks on, N iterations straight and N/2 + save + load into freshly built objects + N/2 end in the same
  * checkpoint bytes: the tricks' generators, the replay buffer (part full, and wrapped), stored copies with a swap running
- * across the save, and the average are all in the run's state. As ResumeTest, with networks of tanh, sigmoid and batch norm.
+ * across the save, and the average are all in the run's state, as are the seed, count and sigma of G's noise layer (in
+ * G's state dict). As ResumeTest, with networks of tanh, sigmoid and batch norm.
  */
 class TricksResumeTest {
     static final int N = 8, BATCH = 16, NOISE = 4;
 
+    /** G with a noise layer after its hidden block, annealed by generatorLayerNoise in every case below. */
     static Module generator(long seed) {
         Rng init = new Rng(seed);
-        return new Sequential(new Linear(NOISE, 16, init), new BatchNorm1d(16), new Tanh(), new Linear(16, 2, init));
+        return new Sequential(new Linear(NOISE, 16, init), new BatchNorm1d(16), new Tanh(), new GaussianNoise(0f, init), new Linear(16, 2, init));
     }
 
     /** A freshly built trainer of the named case, the same for the same name. */
@@ -52,7 +55,9 @@ class TricksResumeTest {
         Tricks networks = Tricks.none().instanceNoise(InstanceNoise.linear(0.2f, 6, tricksSeed.split()))
                 .experienceReplay(name.equals("wgan-gp") ? 20 : 100, 0.5f, tricksSeed.split()).jointBatches(true)
                 .swapGenerator(1, 3, 0.6f, 3, tricksSeed.split()).swapDiscriminator(2, 2, 0.5f, 2, tricksSeed.split())
-                .generatorAverage(generator(50), 0.9f, 2);
+                .generatorAverage(generator(50), 0.9f, 2)
+                // noise on G's layers down to 0 at iteration 7: still drawing across the save at N/2
+                .generatorLayerNoise(InstanceNoise.linear(0.3f, 7, tricksSeed.split()));
         Scheme s = switch (name) {
             // every trick on at once (soft labels, as they exclude one-sided smoothing)
             case "standard-all" -> StandardGan.builder(g, d, z)
@@ -60,7 +65,8 @@ class TricksResumeTest {
             case "standard-smoothing" -> StandardGan.builder(g, d, z).tricks(networks.oneSidedLabelSmoothing(0.9f).labelFlipping(0.2f, tricksSeed.split()))
                     .build();
             case "unrolled" -> UnrolledGan.builder(g, d, z).unrollSteps(2).tricks(networks.labelFlipping(0.2f, tricksSeed.split())).build();
-            // those that apply to a critic: instance noise, replay (20: wrapped by N/2 at two critic steps an iteration), joint batches, swaps, average
+            // those that apply to a critic: instance noise, replay (20: wrapped by N/2 at two critic steps an iteration), joint batches, swaps, average,
+            // noise on G's layers (three G forwards an iteration)
             case "wgan-gp" -> WganGp.builder(g, d, z, new Rng(3)).schedule(Schedule.fixed(2, 1)).tricks(networks).build();
             default -> throw new IllegalArgumentException(name);
         };

@@ -1,6 +1,5 @@
 package dev.jgan.nn.layers;
 
-import dev.jgan.autodiff.GradMode;
 import dev.jgan.autodiff.Rng;
 import dev.jgan.autodiff.Tensor;
 import dev.jgan.nn.DType;
@@ -13,19 +12,16 @@ import dev.jgan.nn.Module;
  * section "Objective": "we provide noise only in the form of dropout, applied on several layers of our generator at both
  * training and test time"; "How to train a GAN", NIPS 2016 workshop, trick 17).
  *
- * <p>The randomness is checkpointable: a seed drawn once from the generator given at construction and the
- * number of forwards that drew a mask so far are persistent buffers, and the mask of forward k comes from a
- * generator seeded by (seed, k) alone. Saving and loading the state dict (or an optimizer snapshot that
- * includes this module) therefore resumes the very same mask sequence. Buffers (I64 in checkpoints):
- * {@code seed} [4], the 64-bit seed as four 16-bit parts, and {@code forwards} [2], the count as high and low
- * 24-bit parts; every part is an integer below 2^24, so each is exact in float32 memory and the count is
- * exact up to 2^48 forwards. An always-on dropout counts its evaluation forwards too (each draws a mask), so
- * sampling from a generator that holds one moves the mask sequence of the training forwards that follow, as it
- * must to give new noise per call; the count is in the state dict, so a resumed run stays bitwise.
+ * <p>The randomness is checkpointable ({@code ForwardRng}, shared with {@link GaussianNoise}): a seed drawn once from
+ * the generator given at construction and the number of forwards that drew a mask so far are persistent buffers, and
+ * the mask of forward k comes from a generator seeded by (seed, k) alone. Saving and loading the state dict (or an
+ * optimizer snapshot that includes this module) therefore resumes the very same mask sequence. Buffers (I64 in
+ * checkpoints): {@code seed} [4], the 64-bit seed as four 16-bit parts, and {@code forwards} [2], the count as high
+ * and low 24-bit parts, each part exact in float32. An always-on dropout counts its evaluation forwards too (each
+ * draws a mask), so sampling from a generator that holds one moves the mask sequence of the training forwards that
+ * follow, as it must to give new noise per call; the count is in the state dict, so a resumed run stays bitwise.
  */
 public final class Dropout extends Module {
-    private static final long LOW24 = (1L << 24) - 1;
-
     private final float p;
     private final boolean alwaysOn;
 
@@ -50,17 +46,14 @@ public final class Dropout extends Module {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("Dropout: p must be in [0, 1], got " + p);
         this.p = p;
         this.alwaysOn = alwaysOn;
-        long seed = rng.nextLong();
-        float[] parts = new float[4];
-        for (int i = 0; i < 4; i++) parts[i] = (seed >>> (16 * i)) & 0xffff;
-        registerBuffer("seed", Tensor.of(parts, 4), true, DType.I64);
-        registerBuffer("forwards", Tensor.zeros(2), true, DType.I64);
+        registerBuffer("seed", ForwardRng.seedBuffer(rng), true, DType.I64);
+        registerBuffer("forwards", ForwardRng.countBuffer(), true, DType.I64);
     }
 
     @Override
     public Tensor forward(Tensor x) {
         if (!(isTraining() || alwaysOn) || p == 0f) return x;
-        Rng rng = new Rng(maskSeed(seed(), countAndIncrement()));
+        Rng rng = ForwardRng.next(tensor("seed"), tensor("forwards"));
         if (p == 1f) return x.mul(0f);
         float[] mask = new float[x.numel()];
         float scale = 1f / (1f - p);
@@ -71,34 +64,6 @@ public final class Dropout extends Module {
     /** Whether this dropout drops in evaluation mode too ({@link #alwaysOn}). */
     public boolean isAlwaysOn() {
         return alwaysOn;
-    }
-
-    /** The seed, reassembled from its four 16-bit parts. */
-    private long seed() {
-        float[] parts = tensor("seed").toArray();
-        long seed = 0;
-        for (int i = 0; i < 4; i++) seed |= ((long) parts[i] & 0xffff) << (16 * i);
-        return seed;
-    }
-
-    /** The number of mask-drawing forwards before this one; stores that number plus one. */
-    private long countAndIncrement() {
-        Tensor t = tensor("forwards");
-        float[] parts = t.toArray();
-        long count = ((long) parts[0] << 24) | (long) parts[1];
-        long next = count + 1;
-        try (GradMode.Scope s = GradMode.noGrad()) {
-            t.copyInPlace(Tensor.of(new float[] {next >>> 24, next & LOW24}, 2));
-        }
-        return count;
-    }
-
-    /** SplitMix64's finaliser over seed + k * golden ratio: distinct, well-mixed seeds for consecutive forwards. */
-    static long maskSeed(long seed, long k) {
-        long z = seed + k * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     @Override

@@ -13,7 +13,7 @@ class AlwaysOnDropoutTest {
 
     /** The mask of the k-th mask-drawing forward, replayed from the construction seed as the layer draws it. */
     private static float[] expected(long constructionSeed, long k, float p, float[] x) {
-        Rng replay = new Rng(Dropout.maskSeed(new Rng(constructionSeed).nextLong(), k));
+        Rng replay = new Rng(ForwardRng.forwardSeed(new Rng(constructionSeed).nextLong(), k));
         float[] y = new float[x.length];
         for (int i = 0; i < x.length; i++) y[i] = replay.nextFloat() < p ? 0f : x[i] * (1f / (1f - p));
         return y;

@@ -123,7 +123,7 @@ class LayerForwardTest {
         Dropout d = new Dropout(0.5f, new Rng(99));
         Tensor x = Tensor.arange(1f, 9f, 1f);
         Tensor y = d.forward(x);
-        Rng replay = new Rng(Dropout.maskSeed(new Rng(99).nextLong(), 0)); // forward 0's generator
+        Rng replay = new Rng(ForwardRng.forwardSeed(new Rng(99).nextLong(), 0)); // forward 0's generator
         float[] expected = new float[8];
         for (int i = 0; i < 8; i++) expected[i] = replay.nextFloat() < 0.5f ? 0f : 2f * (i + 1);
         assertValues(y, new int[] {8}, 0f, expected);
@@ -221,6 +221,8 @@ class LayerForwardTest {
         pairs.put(new Embedding(4, 3), new Embedding(4, 3, new Rng(5)));
         Rng.manualSeed(5);
         pairs.put(new Dropout(0.3f), new Dropout(0.3f, new Rng(5)));
+        Rng.manualSeed(5);
+        pairs.put(new GaussianNoise(0.3f), new GaussianNoise(0.3f, new Rng(5)));
         Rng.manualSeed(5);
         pairs.put(new ConditionalBatchNorm2d(2, 3), new ConditionalBatchNorm2d(2, 3, new Rng(5)));
         Rng.manualSeed(5);

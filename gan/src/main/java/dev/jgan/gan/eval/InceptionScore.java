@@ -29,7 +29,7 @@ public final class InceptionScore {
         return ofLogits(logits, DEFAULT_SPLITS);
     }
 
-    /** IS of logits [N, C] over {@code splits} consecutive parts (1 <= splits <= N). */
+    /** IS of logits [N, C] over {@code splits} consecutive parts ({@code 1 <= splits <= N}). */
     public static MeanStd ofLogits(Tensor logits, int splits) {
         double[][] z = Rows.of("InceptionScore.ofLogits: logits", logits, 1);
         for (double[] row : z) {

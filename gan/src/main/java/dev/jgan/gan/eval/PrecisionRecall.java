@@ -10,8 +10,8 @@ import java.util.Locale;
  * the distance to the point's k-th nearest neighbour within the set (the point itself not counted; default
  * k = {@value #DEFAULT_K}, the paper's choice);
  * <pre>
- *   precision = share of generated features inside the real manifold:  exists i, ||g - r_i|| <= NND_k(r_i)
- *   recall    = share of real features inside the generated manifold:  exists j, ||r - g_j|| <= NND_k(g_j)
+ *   precision = share of generated features inside the real manifold:  exists i, ||g - r_i|| &lt;= NND_k(r_i)
+ *   recall    = share of real features inside the generated manifold:  exists j, ||r - g_j|| &lt;= NND_k(g_j)
  * </pre>
  * Precision measures how much of what the generator makes looks real, recall how much of the real data it covers.
  * Distances are Euclidean, in double precision, exact (no batching or approximate neighbours); the cost is

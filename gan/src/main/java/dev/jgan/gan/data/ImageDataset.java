@@ -5,7 +5,7 @@ import dev.jgan.gan.train.Batch;
 import java.util.Arrays;
 
 /**
- * N images of C x H x W 8-bit pixels, with one class label each or none: what {@link IdxReader} and {@link Cifar10Reader}
+ * N images of C x H x W 8-bit pixels, with one class label each or none: what {@link IdxReader}, {@link Cifar10Reader} and {@link ImageFolder}
  * read. Pixels are kept as bytes (a quarter of float32's memory: CIFAR-10's 50,000 training
  * images take 150 MB rather than 600 MB) and scaled to [-1, 1] as float32 when a batch is gathered
  * ({@link #toUnit}); {@link ShuffledBatches} serves them to a training run.

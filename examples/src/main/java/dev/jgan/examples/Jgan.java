@@ -10,9 +10,24 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jgan", mixinStandardHelpOptions = true, version = "jgan 0.1.0-SNAPSHOT",
         description = "GAN experiments on jgan's autodiff engine.",
-        subcommands = {GaussiansCommand.class})
+        subcommands = {GaussiansCommand.class, ImagesCommand.class})
 public final class Jgan {
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Jgan()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with its error handling: a bad option (unknown, missing value, not a number) is one line on
+     * stderr naming the command and exit status 2, no usage dump.
+     */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Jgan());
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine c = e.getCommandLine();
+            c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage() + " (see --help)");
+            c.getErr().flush();
+            return 2;
+        });
+        return cl;
     }
 }

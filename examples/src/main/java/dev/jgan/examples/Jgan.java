@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jgan", mixinStandardHelpOptions = true, version = "jgan 0.1.0-SNAPSHOT",
         description = "GAN experiments on jgan's autodiff engine.",
-        subcommands = {GaussiansCommand.class, ImagesCommand.class})
+        subcommands = {GaussiansCommand.class, ImagesCommand.class, ClassifierCommand.class, EvaluateCommand.class})
 public final class Jgan {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

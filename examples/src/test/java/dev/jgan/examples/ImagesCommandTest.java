@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jgan.nn.io.SafeTensorsReader;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -37,27 +35,9 @@ class ImagesCommandTest {
     @BeforeAll
     static void writeData() throws IOException {
         Random r = new Random(3);
-        byte[] pixels = new byte[IMAGES * 28 * 28];
-        // Bright discs of varying centre and radius on black: a data set with some structure.
-        for (int i = 0; i < IMAGES; i++) {
-            int cx = 8 + r.nextInt(12), cy = 8 + r.nextInt(12), rad = 4 + r.nextInt(5);
-            for (int y = 0; y < 28; y++)
-                for (int x = 0; x < 28; x++)
-                    if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= rad * rad) pixels[i * 784 + y * 28 + x] = (byte) (200 + r.nextInt(56));
-        }
-        Files.write(data.resolve("train-images-idx3-ubyte"), idx(0x803, new int[] {IMAGES, 28, 28}, pixels));
-        byte[] labels = new byte[IMAGES];
-        for (int i = 0; i < IMAGES; i++) labels[i] = (byte) (i % 10);
-        Files.write(data.resolve("train-labels-idx1-ubyte"), idx(0x801, new int[] {IMAGES}, labels));
-    }
-
-    static byte[] idx(int magic, int[] dims, byte[] body) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        DataOutputStream d = new DataOutputStream(b);
-        d.writeInt(magic);
-        for (int n : dims) d.writeInt(n);
-        d.write(body);
-        return b.toByteArray();
+        // Bright discs of varying centre and radius on black: a data set with some structure; a test split of 32.
+        TinyData.write(data, "train", TinyData.discs(IMAGES, r), TinyData.cyclicLabels(IMAGES, 10));
+        TinyData.write(data, "t10k", TinyData.discs(32, r), TinyData.cyclicLabels(32, 10));
     }
 
     static Run run(String... args) {
@@ -73,7 +53,12 @@ class ImagesCommandTest {
 
     /** A tiny run of {@code scheme} on the test's data: batch 16, networks of width 8, evaluations every 2 iterations. */
     static Run tiny(String scheme, Path out, String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("--scheme", scheme, "--data", "mnist", "--data-dir", data.toString(),
+        return tinyOn(data, scheme, out, extra);
+    }
+
+    /** {@link #tiny} on the data in {@code dataDir}. */
+    static Run tinyOn(Path dataDir, String scheme, Path out, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("--scheme", scheme, "--data", "mnist", "--data-dir", dataDir.toString(),
                 "--batch", "16", "--seed", "7", "--g-width", "8", "--d-width", "8", "--eval-every", "2", "--checkpoint-every", "2",
                 "--out", out.toString()));
         for (int i = 0; i < extra.length; i++) {
@@ -102,8 +87,12 @@ class ImagesCommandTest {
             assertThat(grid.getHeight()).isEqualTo(2 + 8 * 30);
         }
         assertThat(SafeTensorsReader.read(out.resolve("generator.safetensors")).tensors()).containsKey("0.weight");
+        // What jgan evaluate needs to rebuild G.
+        assertThat(SafeTensorsReader.read(out.resolve("generator.safetensors")).metadata()).containsEntry("scheme", "dcgan")
+                .containsEntry("g-width", "8").containsEntry("image-shape", "1x28x28").containsEntry("noise", "100");
         assertThat(out.resolve("checkpoint.safetensors")).isRegularFile();
-        assertThat(Files.readString(out.resolve("run.properties"))).contains("--scheme=dcgan", "--batch=16", "images=64 of 1x28x28");
+        assertThat(Files.readString(out.resolve("run.properties"))).contains("--scheme=dcgan", "--batch=16", "images=64 of 1x28x28", "--schedule=1:1")
+                .doesNotContain("--classifier");
         assertThat(r.out()).contains("2/4", "it/s", "eta", "wrote samples-000004.png");
     }
 
@@ -146,7 +135,7 @@ class ImagesCommandTest {
         assertThat(Files.readAllBytes(halves.resolve("samples-000006.png"))).isEqualTo(Files.readAllBytes(straight.resolve("samples-000006.png")));
     }
 
-    private static String[] concat(String[] a, String... b) {
+    static String[] concat(String[] a, String... b) {
         String[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
@@ -223,9 +212,12 @@ class ImagesCommandTest {
     void helpGivesEveryOptionWithItsDefault() {
         Run r = run("--help");
         assertThat(r.status()).isZero();
-        assertThat(r.out()).contains("--scheme", "default: dcgan", "--data-dir", "/usr/share/datasets/fashion-mnist", "--steps",
+        // Whitespace folded: picocli wraps the descriptions at its own width.
+        assertThat(r.out().replaceAll("\\s+", " ")).contains("--scheme", "default: dcgan", "--data-dir", "/usr/share/datasets/fashion-mnist", "--steps",
                 "default: 5000", "--batch", "default: 64", "--seed", "--threads", "--out", "default: runs/images", "--resume", "--eval-every",
                 "default: 500", "--checkpoint-every", "--margin", "--lr-decay-steps", "--g-width", "--d-width", "--verbose",
+                "--pull-away", "default: 0.1", "--schedule", "fixed:D:G", "adaptive:5:0.5", "--classifier", "--eval-samples", "default: 5000",
+                "--image-size", "default: 64",
                 "Radford et al. 2015", "Gulrajani et al. 2017", "Miyato et al. 2018");
     }
 }

@@ -122,7 +122,24 @@ public final class FeatureClassifier extends Module {
      * Returns the mean loss of each epoch.
      */
     public double[] train(Tensor images, int[] labels, int epochs, int batch, Rng rng) {
+        return train(images, labels, epochs, batch, rng, (epoch, meanLoss) -> {});
+    }
+
+    /** Told the mean training loss of each epoch as it ends (e.g. to print progress or measure a test accuracy). */
+    @FunctionalInterface
+    public interface EpochListener {
+        /** Epoch {@code epoch} (1-based) has ended with mean cross-entropy {@code meanLoss}; the classifier is in training mode. */
+        void epochEnded(int epoch, double meanLoss);
+    }
+
+    /**
+     * {@link #train(Tensor, int[], int, int, Rng)}, calling {@code listener} after each epoch. The listener may run
+     * the classifier ({@link #accuracy}, {@link #logits}: they put the training mode back), but must not draw from
+     * {@code rng}; then the result is bitwise that of the call without a listener.
+     */
+    public double[] train(Tensor images, int[] labels, int epochs, int batch, Rng rng, EpochListener listener) {
         checkLabels("train", images, labels);
+        if (listener == null) throw new IllegalArgumentException("FeatureClassifier.train: listener must be given");
         if (epochs < 1 || batch < 1)
             throw new IllegalArgumentException("FeatureClassifier.train: epochs and batch must be >= 1, got epochs=" + epochs + ", batch=" + batch);
         if (rng == null) throw new IllegalArgumentException("FeatureClassifier.train: rng must be given");
@@ -147,6 +164,7 @@ public final class FeatureClassifier extends Module {
                 sum += (double) loss.item() * size;
             }
             losses[e] = sum / n;
+            listener.epochEnded(e + 1, losses[e]);
         }
         return losses;
     }
@@ -156,9 +174,19 @@ public final class FeatureClassifier extends Module {
      * {@code testAccuracy} (which this classifier then reports) in its metadata.
      */
     public void save(Path path, double testAccuracy) throws IOException {
+        save(path, testAccuracy, Map.of());
+    }
+
+    /**
+     * {@link #save(Path, double)} with further metadata entries beside the architecture and the accuracy (e.g. the name
+     * of the data set it was trained on, for a user of the file to check); they cannot replace those two.
+     */
+    public void save(Path path, double testAccuracy, Map<String, String> metadata) throws IOException {
         if (!(testAccuracy >= 0 && testAccuracy <= 1))
             throw new IllegalArgumentException("FeatureClassifier.save: testAccuracy must be in [0, 1], got " + testAccuracy);
-        Map<String, String> meta = new LinkedHashMap<>();
+        if (metadata.containsKey(ARCHITECTURE_KEY) || metadata.containsKey(ACCURACY_KEY))
+            throw new IllegalArgumentException("FeatureClassifier.save: the metadata may not set " + ARCHITECTURE_KEY + " or " + ACCURACY_KEY);
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(ARCHITECTURE_KEY, channels + "," + height + "," + width + "," + classes + "," + features);
         meta.put(ACCURACY_KEY, Double.toString(testAccuracy));
         Checkpoint.save(this, path, meta);

@@ -130,6 +130,31 @@ class FeatureClassifierTest {
         assertThat(c3.stateDict().get("head.weight").toArray()).isNotEqualTo(c1.stateDict().get("head.weight").toArray());
     }
 
+    /** The epoch listener sees each epoch's loss; running the classifier inside it leaves the training bitwise as without. */
+    @Test
+    void anEpochListenerMayMeasureWithoutChangingTheTraining(@TempDir Path dir) throws IOException {
+        SyntheticShapes small = SyntheticShapes.generate(200, new Rng(3));
+        FeatureClassifier quiet = new FeatureClassifier(1, 28, 28, 10, 32, new Rng(8)), watched = new FeatureClassifier(1, 28, 28, 10, 32, new Rng(8));
+        double[] expected = quiet.train(small.images, small.labels, 2, 50, new Rng(9));
+        java.util.List<Double> seen = new java.util.ArrayList<>(), accuracies = new java.util.ArrayList<>();
+        double[] losses = watched.train(small.images, small.labels, 2, 50, new Rng(9), (epoch, loss) -> {
+            assertThat(epoch).isEqualTo(seen.size() + 1);
+            seen.add(loss);
+            accuracies.add(watched.accuracy(test.images, test.labels));
+        });
+        assertThat(losses).isEqualTo(expected);
+        assertThat(seen).containsExactly(expected[0], expected[1]);
+        assertThat(watched.stateDict().get("head.weight").toArray()).isEqualTo(quiet.stateDict().get("head.weight").toArray());
+        assertThat(accuracies.get(1)).isEqualTo(watched.accuracy(test.images, test.labels));
+
+        Path file = dir.resolve("c.safetensors");
+        watched.save(file, 0.5, Map.of("jgan.data", "shapes"));
+        assertThat(dev.jgan.nn.io.SafeTensorsReader.read(file).metadata()).containsEntry("jgan.data", "shapes")
+                .containsEntry(FeatureClassifier.ACCURACY_KEY, "0.5");
+        assertThatThrownBy(() -> watched.save(file, 0.5, Map.of(FeatureClassifier.ACCURACY_KEY, "1")))
+                .hasMessage("FeatureClassifier.save: the metadata may not set jgan.feature_classifier or jgan.test_accuracy");
+    }
+
     @Test
     void takesColourImagesOfThirtyTwoPixels() {
         FeatureClassifier c = new FeatureClassifier(3, 32, 32, 10, new Rng(1));

@@ -33,8 +33,11 @@ import picocli.CommandLine.Spec;
  * initial networks and data, in the setting of {@link ToyExperiment}, prints progress and, every
  * {@code --eval-every} steps, how many of the 8 modes each covers (a mode is covered when at least one of 2,500
  * samples lies within 3 standard deviations of it: a high-quality sample), then a table of coverage over the steps.
- * Expect the standard GAN to stay at a few modes, hopping between them, and Unrolled GAN to spread over all eight. It
- * writes {@code samples.png} (a row per scheme, a column per evaluation) and {@code metrics.csv} to {@code --out}.
+ * On a terminal the progress is a live bar instead of lines. Expect the standard GAN to stay at a few modes, hopping
+ * between them, and Unrolled GAN to spread over all eight. It writes {@code samples.png} (a row per scheme, a column
+ * per evaluation), {@code critic.png} (the same panels over a heat map of D's output, as the WGAN-GP paper's
+ * figures), {@code curves.png} (losses, gradient norms, modes covered, high-quality share, reverse KL and the
+ * Wasserstein estimates over the evaluations) and {@code metrics.csv} to {@code --out}.
  * With {@code --scheme} it trains that scheme alone and also writes its generator as {@code generator.safetensors}
  * (the keys of PyTorch's {@code Sequential(Linear(256,128), ReLU(), Linear(128,128), ReLU(), Linear(128,2))}).
  */
@@ -87,9 +90,9 @@ public final class GaussiansCommand implements Callable<Integer> {
         // The schemes train side by side, one per thread: each iteration's ops are small, so two runs use two cores
         // better than one run's kernels do. Each run's random streams are its own, so the results do not depend on it.
         ExecutorService pool = Executors.newFixedThreadPool(runs.size());
-        try {
+        try (LiveBar bar = LiveBar.wanted() ? new LiveBar(data, 0, steps) : null) {
             List<Future<?>> done = new ArrayList<>();
-            for (ToyExperiment r : runs) done.add(pool.submit(() -> { train(r, start); return null; }));
+            for (ToyExperiment r : runs) done.add(pool.submit(() -> { train(r, runs, start, bar); return null; }));
             for (Future<?> f : done) f.get();
         } finally {
             pool.shutdownNow();
@@ -107,7 +110,18 @@ public final class GaussiansCommand implements Callable<Integer> {
                 figure.panel(row, col, e.samples(), distribution.modes().length > 0 ? e.coverage() : null);
             }
         figure.write(out.resolve("samples.png"));
-        List<String> wrote = new ArrayList<>(List.of(out.resolve("samples.png").toString(), out.resolve("metrics.csv").toString()));
+        SampleGridFigure critic = SampleGridFigure.critic(String.format(Locale.ROOT, "D(x) on %s, batch %d, seed %d", data, batch, seed),
+                runs.stream().map(r -> r.label).toList(), columns, distribution);
+        for (int row = 0; row < runs.size(); row++)
+            for (int col = 0; col < columns.length; col++) {
+                ToyExperiment.Evaluation e = runs.get(row).evaluations.get(col);
+                critic.panel(row, col, e.samples(), distribution.modes().length > 0 ? e.coverage() : null, e.critic());
+            }
+        critic.write(out.resolve("critic.png"));
+        Curves.write(out.resolve("metrics.csv"), null, Curves.GAUSSIANS, String.format(Locale.ROOT, "%s on %s, batch %d, seed %d: the evaluations",
+                String.join(" and ", names), data, batch, seed), out.resolve("curves.png"));
+        List<String> wrote = new ArrayList<>(List.of(out.resolve("samples.png").toString(), out.resolve("critic.png").toString(),
+                out.resolve("curves.png").toString(), out.resolve("metrics.csv").toString()));
         if (scheme != null) {
             Path file = out.resolve("generator.safetensors");
             Checkpoint.save(runs.get(0).scheme.generator(), file, Map.of("example", "gaussians", "scheme", scheme, "data", data,
@@ -118,11 +132,33 @@ public final class GaussiansCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Trains one run, evaluating every --eval-every and printing a progress line every --log-every iterations. */
-    private void train(ToyExperiment r, long start) {
+    /**
+     * Trains one run, evaluating every --eval-every and printing a progress line every --log-every iterations, or,
+     * on a terminal, moving the bar.
+     */
+    private void train(ToyExperiment r, List<ToyExperiment> runs, long start, LiveBar bar) {
         r.trainer.every(evalEvery, (iteration, result) -> r.evaluate(iteration, result));
-        r.trainer.every(logEvery, (iteration, result) -> progress(r, iteration, result, start));
+        if (bar == null) r.trainer.every(logEvery, (iteration, result) -> progress(r, iteration, result, start));
+        else r.trainer.every(1, (iteration, result) -> {
+            r.last = result;
+            barUpdate(bar, runs);
+        });
         r.trainer.trainUntil(steps);
+    }
+
+    /** The bar at the slowest run's iteration (the job ends with it), with every run's last losses. */
+    private static void barUpdate(LiveBar bar, List<ToyExperiment> runs) {
+        synchronized (bar) {
+            long slowest = Long.MAX_VALUE;
+            StringBuilder losses = new StringBuilder();
+            for (ToyExperiment r : runs) {
+                slowest = Math.min(slowest, r.scheme.iterations());
+                StepResult last = r.last;
+                if (last != null)
+                    losses.append(losses.length() > 0 ? "  " : "").append(String.format(Locale.ROOT, "%s D %.4f G %.4f", r.name, last.dLoss(), last.gLoss()));
+            }
+            bar.update(slowest, losses.toString());
+        }
     }
 
     private void progress(ToyExperiment r, long iteration, StepResult result, long start) {

@@ -4,10 +4,7 @@ import dev.jgan.autodiff.Tensor;
 import dev.jgan.autodiff.Shape;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import javax.imageio.ImageIO;
 
 /**
  * Generated images [N, C, H, W] in [-1, 1] (C = 1 or 3) as one PNG: a grid of ceil(sqrt N) columns with a 2-pixel
@@ -20,13 +17,20 @@ final class ImageGrid {
 
     private ImageGrid() {}
 
-    /** Writes {@code images} to {@code file} (through a temporary file, so a reader never sees half a PNG). */
+    /** Writes {@code images} to {@code file} in ceil(sqrt N) columns (through a temporary file, so a reader never sees half a PNG). */
     static void write(Tensor images, Path file) throws IOException {
+        int n = images.dim() == 0 ? 1 : images.shape()[0]; // a malformed tensor is refused by the overload
+        write(images, (int) Math.ceil(Math.sqrt(n)), file);
+    }
+
+    /** Writes {@code images} to {@code file} in rows of {@code cols} images, filled row by row (e.g. one latent walk per row). */
+    static void write(Tensor images, int cols, Path file) throws IOException {
         int[] s = images.shape();
         if (s.length != 4 || (s[1] != 1 && s[1] != 3) || s[0] < 1)
             throw new IllegalArgumentException("ImageGrid: images must be [N >= 1, 1 or 3, H, W], got " + Shape.str(s));
+        if (cols < 1) throw new IllegalArgumentException("ImageGrid: cols must be >= 1, got " + cols);
         int n = s[0], c = s[1], h = s[2], w = s[3];
-        int cols = (int) Math.ceil(Math.sqrt(n)), rows = (n + cols - 1) / cols;
+        int rows = (n + cols - 1) / cols;
         BufferedImage img = new BufferedImage(GAP + cols * (w + GAP), GAP + rows * (h + GAP),
                 c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
         float[] v = images.toArray();
@@ -40,9 +44,7 @@ final class ImageGrid {
                     img.setRGB(x0 + x, y0 + y, (r << 16) | (g << 8) | b);
                 }
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("ImageGrid: no PNG writer in this JDK");
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        Png.write(img, file);
     }
 
     /** [-1, 1] to 0..255; NaN to 0. */

@@ -39,6 +39,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -62,7 +63,10 @@ import picocli.CommandLine.Spec;
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -jar examples/target/jgan.jar images --scheme dcgan --steps 2000}.
  * Every {@code --eval-every} iterations it writes {@code samples-<iteration>.png} (G's images of one fixed noise
- * batch, so the frames show one set of images developing) and prints the losses and the monitor's diversity;
+ * batch, so the frames show one set of images developing), {@code interpolation.png} (G along great circles between
+ * fixed pairs of noise vectors, a pair per row) and {@code curves.png} (losses, gradient norms, the evaluations'
+ * figures and the failure monitor's events over the whole run, read back from metrics.csv and monitor.csv), and
+ * prints the losses and the monitor's diversity; on a terminal the progress is a live bar instead of lines;
  * {@code metrics.csv} gets one row per iteration; {@code checkpoint.safetensors} (the whole run: networks,
  * optimizers, random generators, data order, monitor) is replaced every {@code --checkpoint-every} iterations and at
  * the end, and {@code --resume} continues it bit for bit; {@code generator.safetensors} is G at the end. Expect
@@ -82,7 +86,7 @@ import picocli.CommandLine.Spec;
 public final class ImagesCommand implements Callable<Integer> {
     static final List<String> SCHEMES = List.of("dcgan", "wgan", "wgan-gp", "ebgan", "sngan", "sagan");
     static final String CHECKPOINT = "checkpoint.safetensors", METRICS = "metrics.csv", MONITOR = "monitor.csv",
-            RUN = "run.properties", GENERATOR = "generator.safetensors";
+            RUN = "run.properties", GENERATOR = "generator.safetensors", CURVES = "curves.png", INTERPOLATION = "interpolation.png";
     /** Samples in each PNG grid (8 x 8, as DCGAN's figures and PyTorch's example show them). */
     static final int GRID_SAMPLES = 64;
     /**
@@ -93,6 +97,8 @@ public final class ImagesCommand implements Callable<Integer> {
     static final int DEFAULT_EVAL_SAMPLES = 5000;
     /** The most --eval-samples: the generated features are kept in memory, and the estimates gain little beyond. */
     static final int MAX_EVAL_SAMPLES = 100_000;
+    /** interpolation.png: this many latent walks, one per row, of this many images each (both ends included). */
+    static final int WALKS = 8, WALK_IMAGES = 10;
 
     @Option(names = "--scheme", paramLabel = "NAME", description = {
         "dcgan, wgan, wgan-gp, ebgan, sngan or sagan (default: ${DEFAULT-VALUE}). Each with its paper's settings:",
@@ -188,10 +194,11 @@ public final class ImagesCommand implements Callable<Integer> {
 
         // Every random stream comes from one seed in a fixed order: weights, data order, noise, the scheme's own
         // draws (WGAN-GP's interpolation factors), the fixed noise of the sample grids, the fixed noise of the
-        // classifier's evaluations. Each new stream comes last, so the earlier ones stay those of older runs.
+        // classifier's evaluations, the ends of the latent walks. Each new stream comes last, so the earlier ones stay
+        // those of older runs.
         Rng root = new Rng(seed);
         Rng init = root.split(), dataRng = root.split(), noiseRng = root.split(), extra = root.split(), gridRng = root.split(),
-                evalRng = root.split();
+                evalRng = root.split(), walkRng = root.split();
         Scheme s = buildScheme(generator, init, noiseRng, extra);
         Map<String, String> config = runConfig(dataset, s);
         Path checkpoint = out.resolve(CHECKPOINT);
@@ -202,7 +209,10 @@ public final class ImagesCommand implements Callable<Integer> {
         // The same samples' noise at every evaluation: the scores then move with G only, and a resumed run
         // computes them bit for bit as the run that never stopped.
         Tensor evalNoise = scorer == null ? null : Sampling.noise(s.latent(), evalRng, evalSamples);
+        Tensor walkNoise = walks(s.latent(), walkRng);
+        String title = String.format(Locale.ROOT, "%s on %s, batch %d, seed %d", scheme, data.name, batch, seed);
 
+        long first; // the iteration this session starts from
         try (ShuffledBatches batches = new ShuffledBatches(dataset, dataRng, batch)) {
             // The diversity is measured at the evaluation iterations, so metrics.csv shows it beside each sample grid.
             Monitor monitor = Monitor.builder().metricsFile(out.resolve(MONITOR)).diversityCollapse(evalEvery, GRID_SAMPLES, 0.3f, 3).build();
@@ -221,7 +231,8 @@ public final class ImagesCommand implements Callable<Integer> {
             }
             Commands.noteThreads(stdout, threads);
 
-            long first = s.iterations(), start = System.nanoTime();
+            first = s.iterations();
+            long start = System.nanoTime();
             stdout.printf(Locale.ROOT, "%s on %s (%d images of %s from %s): iterations %d to %d of batch %d, seed %d, kernels %s%n", scheme,
                     data.describe(), dataset.size(), shape, data.dir, first, steps, batch, seed, KernelProvider.get().name());
             stdout.println("  " + s.describe());
@@ -229,12 +240,15 @@ public final class ImagesCommand implements Callable<Integer> {
                 stdout.printf(Locale.ROOT, "  classifier %s: %d samples per evaluation; the %d test images score IS %.4f +- %.4f%n",
                         scorer.describe(), evalSamples, scorer.testFeatures.size(0), scorer.testInceptionScore.mean(), scorer.testInceptionScore.std());
             stdout.flush();
-            try (MetricsCsv metrics = new MetricsCsv(out.resolve(METRICS), scorer != null)) {
-                // Order matters: an evaluation's scores are computed before its metrics.csv row is written, and the
-                // row (flushed at a checkpoint) before the checkpoint.
+            // The bar is closed before anything else is printed, also when the run fails.
+            try (MetricsCsv metrics = new MetricsCsv(out.resolve(METRICS), scorer != null);
+                 LiveBar bar = LiveBar.wanted() ? new LiveBar(scheme, first, steps) : null) {
+                // Order matters: an evaluation's scores are computed before its metrics.csv row is written, the row
+                // before the figure that reads it back, and the rows (flushed at a checkpoint) before the checkpoint.
                 trainer.every(evalEvery, (i, r) -> {
                     Path png = out.resolve(String.format(Locale.ROOT, "samples-%06d.png", i));
                     ImageGrid.write(Sampling.fromNoise(s.generator(), gridNoise), png);
+                    ImageGrid.write(Sampling.fromNoise(s.generator(), walkNoise), WALK_IMAGES, out.resolve(INTERPOLATION));
                     String scores = "";
                     if (scorer != null) {
                         long t0 = System.nanoTime();
@@ -243,15 +257,24 @@ public final class ImagesCommand implements Callable<Integer> {
                         scores = String.format(Locale.ROOT, "  IS %.4f  FID %.4f (scored in %s)", lastScores.inceptionScore().mean(), lastScores.fid(),
                                 duration((System.nanoTime() - t0) / 1e9));
                     }
-                    stdout.printf(Locale.ROOT, "%6d  loss D %8.4f  G %8.4f  diversity %.4f%s  wrote %s%n", i, r.dLoss(), r.gLoss(),
+                    String line = String.format(Locale.ROOT, "%6d  loss D %8.4f  G %8.4f  diversity %.4f%s  wrote %s", i, r.dLoss(), r.gLoss(),
                             monitor.lastDiversity(), scores, png.getFileName());
-                    stdout.flush();
+                    if (bar != null) bar.println(stdout, line);
+                    else {
+                        stdout.println(line);
+                        stdout.flush();
+                    }
                 });
                 trainer.every(1, (i, r) -> {
                     boolean evaluation = i % evalEvery == 0;
                     metrics.row(i, r, evaluation ? monitor.lastDiversity() : Float.NaN, evaluation ? lastScores : null);
+                    if (evaluation) {
+                        metrics.flush(); // the figure reads the rows up to this iteration back
+                        Curves.write(out.resolve(METRICS), out.resolve(MONITOR), Curves.IMAGES, title, out.resolve(CURVES));
+                    }
                 });
-                trainer.every(logEvery, (i, r) -> progress(stdout, i, r, first, start));
+                if (bar != null) trainer.every(1, (i, r) -> bar.update(i, String.format(Locale.ROOT, "loss D %.4f G %.4f", r.dLoss(), r.gLoss())));
+                else trainer.every(logEvery, (i, r) -> progress(stdout, i, r, first, start));
                 trainer.every(checkpointEvery, (i, r) -> {
                     metrics.flush();
                     trainer.save(checkpoint);
@@ -259,12 +282,18 @@ public final class ImagesCommand implements Callable<Integer> {
                 trainer.trainUntil(steps);
             }
         }
+        // The figures of the end, from the whole run's files (a resumed run's included), unless the last evaluation,
+        // at the last iteration, has just drawn them.
+        if (steps % evalEvery != 0 || first == steps) {
+            ImageGrid.write(Sampling.fromNoise(s.generator(), walkNoise), WALK_IMAGES, out.resolve(INTERPOLATION));
+            Curves.write(out.resolve(METRICS), out.resolve(MONITOR), Curves.IMAGES, title, out.resolve(CURVES));
+        }
         Map<String, String> meta = new LinkedHashMap<>(Map.of("example", "images", "data", data.name, "steps", Integer.toString(steps),
                 "seed", Long.toString(seed)));
         meta.putAll(generator.metadata()); // what jgan evaluate needs to rebuild G
         Checkpoint.save(s.generator(), out.resolve(GENERATOR), meta);
-        stdout.printf(Locale.ROOT, "%d iterations; wrote %s, %s, %s, %s and the sample grids in %s%n", s.iterations(), GENERATOR, CHECKPOINT,
-                METRICS, MONITOR, out);
+        stdout.printf(Locale.ROOT, "%d iterations; wrote %s, %s, %s, %s, %s, %s and the sample grids in %s%n", s.iterations(), GENERATOR,
+                CHECKPOINT, METRICS, MONITOR, CURVES, INTERPOLATION, out);
         stdout.flush();
         return 0;
     }
@@ -427,6 +456,26 @@ public final class ImagesCommand implements Callable<Integer> {
         } catch (UsageError e) {
             throw new IllegalStateException("unreachable: --schedule was validated", e);
         }
+    }
+
+    /**
+     * The noise of interpolation.png: {@value #WALKS} walks of {@value #WALK_IMAGES} latents along the great circle
+     * ({@link Latent#walk}, spherical interpolation) between pairs of noise vectors drawn from {@code rng}, row after
+     * row: [WALKS * WALK_IMAGES, latent shape...].
+     */
+    static Tensor walks(Latent latent, Rng rng) {
+        Tensor ends = Sampling.noise(latent, rng, 2 * WALKS);
+        int per = ends.numel() / (2 * WALKS);
+        float[] e = ends.toArray(), all = new float[WALKS * WALK_IMAGES * per];
+        for (int w = 0; w < WALKS; w++) {
+            Tensor from = Tensor.of(Arrays.copyOfRange(e, 2 * w * per, (2 * w + 1) * per), latent.shape());
+            Tensor to = Tensor.of(Arrays.copyOfRange(e, (2 * w + 1) * per, (2 * w + 2) * per), latent.shape());
+            System.arraycopy(latent.walk(from, to, WALK_IMAGES - 1).toArray(), 0, all, w * WALK_IMAGES * per, WALK_IMAGES * per);
+        }
+        int[] shape = new int[latent.shape().length + 1];
+        shape[0] = WALKS * WALK_IMAGES;
+        System.arraycopy(latent.shape(), 0, shape, 1, latent.shape().length);
+        return Tensor.of(all, shape);
     }
 
     private void progress(PrintWriter stdout, long i, StepResult r, long first, long start) {

@@ -15,18 +15,12 @@ import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import javax.imageio.ImageIO;
 
 /**
  * A grid of scatter plots of generated 2-D samples over a toy distribution, one row per scheme and one column
@@ -36,6 +30,10 @@ import javax.imageio.ImageIO;
  * samples over them; with a {@link ModeCoverage} it also prints the modes covered and the share of
  * high-quality samples. A distribution without modes (the swiss roll) gets a sample of real data in grey
  * instead. A legend under the grid says what the marks are. Pure AWT and ImageIO: runs headless.
+ *
+ * <p>{@link #critic} makes the critic figure instead, in the manner of figures 1 and 2 of the WGAN-GP paper
+ * (Gulrajani et al. 2017): each panel a heat map of D's output over the window ({@link CriticField}) with contour
+ * lines, the real data's samples and G's over it.
  *
  * <pre>{@code
  * SampleGridFigure fig = new SampleGridFigure("8 Gaussians", List.of("standard", "unrolled k=5"), new int[] {1000, 2000}, ring);
@@ -54,6 +52,10 @@ public final class SampleGridFigure {
     private static final Color DISC = new Color(210, 30, 30, 60);
     private static final Color FRAME = new Color(90, 90, 90);
     private static final Color GRID = new Color(236, 236, 236);
+    /** On the critic's colour map: real data dark, G's samples orange-red, both visible on its dark and light ends. */
+    private static final Color REAL_ON_MAP = new Color(20, 20, 20, 150);
+    private static final Color SAMPLE_ON_MAP = new Color(255, 80, 40, 190);
+    private static final Color CONTOUR = new Color(255, 255, 255, 110);
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 16);
     private static final Font LABEL = new Font(Font.SANS_SERIF, Font.BOLD, 13);
     private static final Font TEXT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
@@ -63,11 +65,15 @@ public final class SampleGridFigure {
     private static final int GAP = 14, Y_NAME = 14, TICK_LABEL = 30, TOP = 58, RIGHT = 20, AXIS_NAME = 44, LEGEND_LINE = 17, LEGEND_INDENT = 22;
 
     /** What a legend line starts with. */
-    private enum Marker { SAMPLE, MODE, REAL, NONE }
+    private enum Marker { SAMPLE, MODE, REAL, COLOUR_BAR, NONE }
+    /** The width of the colour bar drawn in the critic figure's legend. */
+    private static final int COLOUR_BAR = 90;
 
     private record LegendLine(Marker marker, String text) {}
 
     private final ToyDistribution distribution;
+    /** Whether the panels show D's output ({@link #critic}): real samples instead of the modes, the map's own colours. */
+    private final boolean critic;
     private final float[][] modes;
     private final float[] real;
     private final List<String> rowNames;
@@ -87,18 +93,32 @@ public final class SampleGridFigure {
 
     /** A figure of {@code rowNames.size()} x {@code columnSteps.length} panels of {@code panel} pixels (>= 100). */
     public SampleGridFigure(String title, List<String> rowNames, int[] columnSteps, ToyDistribution distribution, int panel) {
+        this(title, rowNames, columnSteps, distribution, panel, false);
+    }
+
+    /**
+     * The critic figure: panels to be filled with {@link #panel(int, int, float[], ModeCoverage, CriticField)}, whose
+     * fields must cover {@link #window}{@code (distribution)}. Real data are drawn as samples, also for a distribution
+     * with modes.
+     */
+    public static SampleGridFigure critic(String title, List<String> rowNames, int[] columnSteps, ToyDistribution distribution) {
+        return new SampleGridFigure(title, rowNames, columnSteps, distribution, DEFAULT_PANEL, true);
+    }
+
+    private SampleGridFigure(String title, List<String> rowNames, int[] columnSteps, ToyDistribution distribution, int panel, boolean critic) {
         // NOTE: not rowNames.contains(null), which throws on List.of(...)
         if (rowNames.isEmpty() || rowNames.stream().anyMatch(Objects::isNull))
             throw new IllegalArgumentException("SampleGridFigure: need at least one row name and no null, got " + rowNames);
         if (columnSteps.length == 0) throw new IllegalArgumentException("SampleGridFigure: need at least one column step");
         if (panel < 100 || panel > 2000) throw new IllegalArgumentException("SampleGridFigure: panel size must be in 100..2000 pixels, got " + panel);
         this.distribution = distribution;
-        this.modes = distribution.modes();
-        this.real = modes.length == 0 ? distribution.sample(new Rng(0), REAL_SAMPLES).toArray() : null;
+        this.critic = critic;
+        this.modes = critic ? new float[0][] : distribution.modes();
+        this.real = modes.length == 0 ? realSamples(distribution) : null;
         this.rowNames = List.copyOf(rowNames);
         this.columnSteps = columnSteps.clone();
         this.panel = panel;
-        this.extent = extent(modes.length > 0 ? flatten(modes) : real);
+        this.extent = window(distribution);
         this.tickStep = tickStep(extent);
 
         BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
@@ -120,7 +140,7 @@ public final class SampleGridFigure {
         g.fillRect(0, 0, width, height);
         drawFrame(title);
         for (int r = 0; r < rowNames.size(); r++)
-            for (int c = 0; c < columnSteps.length; c++) drawPanel(r, c, null, null);
+            for (int c = 0; c < columnSteps.length; c++) drawPanel(r, c, null, null, null);
     }
 
     /** Draws generated samples (interleaved x, y) into the panel of {@code row} and {@code column}; returns this. */
@@ -134,11 +154,22 @@ public final class SampleGridFigure {
      * outside the window or not finite are counted in the panel, not drawn.
      */
     public SampleGridFigure panel(int row, int column, float[] xy, ModeCoverage coverage) {
+        return panel(row, column, xy, coverage, null);
+    }
+
+    /**
+     * As {@link #panel(int, int, float[], ModeCoverage)}, over a heat map of D's output when {@code field} is not null
+     * (a {@link #critic} figure; the field's window must be this figure's).
+     */
+    public SampleGridFigure panel(int row, int column, float[] xy, ModeCoverage coverage, CriticField field) {
+        if (field != null && (!critic || field.extent() != extent))
+            throw new IllegalArgumentException("SampleGridFigure: a critic field needs a critic figure and its window [-" + extent + ", " + extent
+                    + "]^2, got " + (critic ? "[-" + field.extent() + ", " + field.extent() + "]^2" : "a samples figure"));
         if (row < 0 || row >= rowNames.size()) throw new IndexOutOfBoundsException("SampleGridFigure: row " + row + " outside 0.." + (rowNames.size() - 1));
         if (column < 0 || column >= columnSteps.length)
             throw new IndexOutOfBoundsException("SampleGridFigure: column " + column + " outside 0.." + (columnSteps.length - 1));
         if (xy.length % 2 != 0) throw new IllegalArgumentException("SampleGridFigure: samples must be x, y pairs, got " + xy.length + " values");
-        drawPanel(row, column, xy, coverage);
+        drawPanel(row, column, xy, coverage, field);
         return this;
     }
 
@@ -148,31 +179,10 @@ public final class SampleGridFigure {
      * gets rw-r--r-- (on POSIX file systems).
      */
     public void write(Path file) {
-        Path target = file.toAbsolutePath();
-        Path tmp = null;
         try {
-            Files.createDirectories(target.getParent());
-            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) // createTempFile alone makes it rw-------
-                Files.setPosixFilePermissions(tmp, Files.exists(target) ? Files.getPosixFilePermissions(target) : PosixFilePermissions.fromString("rw-r--r--"));
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer in this JDK");
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Png.write(image, file);
         } catch (IOException e) {
-            UncheckedIOException failure = new UncheckedIOException("SampleGridFigure: cannot write " + file + ": " + e.getMessage(), e);
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException cleanup) {
-                    failure.addSuppressed(cleanup);
-                }
-            }
-            throw failure;
+            throw new UncheckedIOException("SampleGridFigure: cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -235,7 +245,12 @@ public final class SampleGridFigure {
     private List<LegendLine> legend(FontMetrics fm, int width) {
         List<LegendLine> lines = new ArrayList<>();
         wrap(lines, Marker.SAMPLE, "generated sample", fm, width);
-        if (modes.length > 0) {
+        if (critic) {
+            wrap(lines, Marker.REAL, "real data (" + REAL_SAMPLES + " samples of " + distribution.name() + ")", fm, width);
+            wrap(lines, Marker.COLOUR_BAR, "D(x), the critic's value (for the GAN and Unrolled GAN: D's logit), from each panel's lowest"
+                    + " value (left) to its highest (right); the panel says its range. White lines: contours at every tenth of the range.",
+                    fm, width - COLOUR_BAR + LEGEND_INDENT);
+        } else if (modes.length > 0) {
             wrap(lines, Marker.MODE, String.format(Locale.ROOT, "mode of %s (%d modes) and its disc of radius 3 std = %s, drawn to scale",
                     distribution.name(), modes.length, trim(3 * distribution.std())), fm, width);
             wrap(lines, Marker.NONE, "A sample is of high quality (HQ) when it lies within 3 std of its nearest mode; a mode is covered when"
@@ -265,27 +280,34 @@ public final class SampleGridFigure {
         int x = 16;
         for (LegendLine line : legend) {
             switch (line.marker()) {
-                case SAMPLE: g.setColor(SAMPLE); g.fillRect(x + 6, y - 8, 5, 5); break;
-                case REAL: g.setColor(REAL); g.fillRect(x + 6, y - 8, 5, 5); break;
+                case SAMPLE: g.setColor(critic ? SAMPLE_ON_MAP : SAMPLE); g.fillRect(x + 6, y - 8, 5, 5); break;
+                case REAL: g.setColor(critic ? REAL_ON_MAP : REAL); g.fillRect(x + 6, y - 8, 5, 5); break;
                 case MODE: drawModeMark(x + 8, y - 5, 4); break;
+                case COLOUR_BAR:
+                    for (int k = 0; k < COLOUR_BAR - 8; k++) {
+                        g.setColor(CriticField.colour(k / (COLOUR_BAR - 9.0)));
+                        g.fillRect(x + 2 + k, y - 10, 1, 10);
+                    }
+                    break;
                 default: break;
             }
             g.setColor(Color.BLACK);
-            g.drawString(line.text(), x + LEGEND_INDENT, y);
+            g.drawString(line.text(), x + (line.marker() == Marker.COLOUR_BAR ? COLOUR_BAR : LEGEND_INDENT), y);
             y += LEGEND_LINE;
         }
     }
 
-    private void drawPanel(int row, int column, float[] xy, ModeCoverage coverage) {
+    private void drawPanel(int row, int column, float[] xy, ModeCoverage coverage, CriticField field) {
         Rectangle b = bounds(row, column);
         g.setColor(BACKGROUND);
         g.fillRect(b.x, b.y, b.width, b.height);
-        drawAxes(row, column, b);
+        if (field != null) drawField(b, field);
+        drawAxes(row, column, b, field == null);
 
         Shape savedClip = g.getClip();
         g.clipRect(b.x, b.y, b.width, b.height);
         if (real != null) {
-            g.setColor(REAL);
+            g.setColor(critic ? REAL_ON_MAP : REAL);
             for (int i = 0; i < real.length; i += 2) dot(row, column, real[i], real[i + 1], 2);
         }
         for (float[] m : modes) {
@@ -294,7 +316,7 @@ public final class SampleGridFigure {
         }
         int outside = 0, notFinite = 0;
         if (xy != null) {
-            g.setColor(SAMPLE);
+            g.setColor(critic ? SAMPLE_ON_MAP : SAMPLE);
             for (int i = 0; i < xy.length; i += 2) {
                 float x = xy[i], y = xy[i + 1];
                 if (!Float.isFinite(x) || !Float.isFinite(y)) notFinite++;
@@ -313,9 +335,37 @@ public final class SampleGridFigure {
         int line = b.y + 15;
         if (coverage != null)
             line = note(b, line, String.format(Locale.ROOT, "%d/%d modes, %.0f%% HQ", coverage.modesCovered(), coverage.modes(), 100 * coverage.highQualityShare()));
+        if (field != null) line = note(b, line, String.format(Locale.ROOT, "D from %.3g to %.3g", field.min(), field.max()));
         if (xy == null) note(b, line, "no samples");
         if (outside > 0) line = note(b, line, outside + " outside the window");
         if (notFinite > 0) note(b, line, notFinite + " not finite");
+    }
+
+    /**
+     * The heat map of D over the panel, its colour scaled to the field's own range (a critic is defined up to a
+     * constant, and its scale drifts over training, so one scale for all panels would flatten most of them), each
+     * cell a block of pixels; then the contour lines at the tenths of the range.
+     */
+    private void drawField(Rectangle b, CriticField field) {
+        int n = field.resolution();
+        float lo = field.min(), hi = field.max();
+        double span = hi > lo ? hi - lo : 1;
+        for (int r = 0; r < n; r++)
+            for (int c = 0; c < n; c++) {
+                int x0 = b.x + c * b.width / n, x1 = b.x + (c + 1) * b.width / n, y0 = b.y + r * b.height / n, y1 = b.y + (r + 1) * b.height / n;
+                g.setColor(CriticField.colour((field.at(r, c) - lo) / span));
+                g.fillRect(x0, y0, x1 - x0, y1 - y0);
+            }
+        if (!(hi > lo)) return;
+        g.setColor(CONTOUR);
+        g.setStroke(new BasicStroke(1f));
+        double cell = (double) b.width / n;
+        for (int k = 1; k < CriticField.LEVELS; k++) {
+            double level = lo + span * k / CriticField.LEVELS;
+            for (double[] seg : field.contour(level))
+                g.draw(new java.awt.geom.Line2D.Double(b.x + (seg[0] + 0.5) * cell, b.y + (seg[1] + 0.5) * cell, b.x + (seg[2] + 0.5) * cell,
+                        b.y + (seg[3] + 0.5) * cell));
+        }
     }
 
     private int note(Rectangle b, int y, String text) {
@@ -327,16 +377,18 @@ public final class SampleGridFigure {
         return y + fm.getHeight();
     }
 
-    private void drawAxes(int row, int column, Rectangle b) {
+    private void drawAxes(int row, int column, Rectangle b, boolean gridLines) {
         g.setFont(TICK);
         FontMetrics fm = g.getFontMetrics();
         int ticks = (int) Math.floor(extent / tickStep + 1e-6);
         for (int k = -ticks; k <= ticks; k++) {
             float v = k * tickStep;
             int[] p = pixel(row, column, v, v);
-            g.setColor(GRID);
-            g.drawLine(p[0], b.y + 1, p[0], b.y + b.height - 2);
-            g.drawLine(b.x + 1, p[1], b.x + b.width - 2, p[1]);
+            if (gridLines) { // not over a heat map, where they would read as contours
+                g.setColor(GRID);
+                g.drawLine(p[0], b.y + 1, p[0], b.y + b.height - 2);
+                g.drawLine(b.x + 1, p[1], b.x + b.width - 2, p[1]);
+            }
             g.setColor(FRAME);
             g.drawLine(p[0], b.y + b.height, p[0], b.y + b.height + 4);
             g.drawLine(b.x - 4, p[1], b.x, p[1]);
@@ -378,6 +430,17 @@ public final class SampleGridFigure {
     }
 
     // ---------------------------------------------------------------- scales
+
+    /** The window's half-width L for a distribution: from its modes, or from a sample when it has none. */
+    public static float window(ToyDistribution distribution) {
+        float[][] m = distribution.modes();
+        return extent(m.length > 0 ? flatten(m) : realSamples(distribution));
+    }
+
+    /** The real samples drawn in panels: always the same ones, from a generator of their own. */
+    private static float[] realSamples(ToyDistribution distribution) {
+        return distribution.sample(new Rng(0), REAL_SAMPLES).toArray();
+    }
 
     /** A quarter beyond the largest coordinate, rounded up to a whole unit: 3 for the ring and the swiss roll, 5 for the grid. */
     static float extent(float[] xy) {

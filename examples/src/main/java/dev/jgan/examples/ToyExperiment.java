@@ -27,7 +27,8 @@ import java.util.List;
  * The GAN and Unrolled GAN forms use the non-saturating loss and Adam(lr 1e-4, beta1 0.5) for both networks; WGAN and
  * WGAN-GP their papers' settings. Every random stream derives from one seed in a fixed order (initial weights, data,
  * noise, evaluation noise, scheme), so two schemes with the same seed start from the same networks and see the same
- * data. Every {@code evalEvery} steps G's samples for a fixed noise batch of 2,500 are scored by {@link ModeCoverage}.
+ * data. Every {@code evalEvery} steps G's samples for a fixed noise batch of 2,500 are scored by {@link ModeCoverage},
+ * and D's output over the figures' window is kept for the critic figure ({@link CriticField}).
  */
 final class ToyExperiment {
     /** The schemes by their command-line names. */
@@ -35,9 +36,10 @@ final class ToyExperiment {
 
     /**
      * An evaluation: the step, the coverage of the fixed evaluation noise's samples, those samples, the last step's
-     * result, and for WGAN and WGAN-GP the critic's Wasserstein estimate on a held-out batch (NaN for the others).
+     * result, for WGAN and WGAN-GP the critic's Wasserstein estimate on a held-out batch (NaN for the others), and D's
+     * output over the window of the figures.
      */
-    record Evaluation(long step, ModeCoverage coverage, float[] samples, StepResult result, float heldOutWasserstein) {}
+    record Evaluation(long step, ModeCoverage coverage, float[] samples, StepResult result, float heldOutWasserstein, CriticField critic) {}
 
     final String name;
     final String label;
@@ -47,7 +49,11 @@ final class ToyExperiment {
     private final Tensor evalNoise;
     /** 2,500 real samples the critic never trains on, for the held-out Wasserstein estimate. */
     private final Tensor heldOutReal;
+    /** The half-width of the figures' window, over which D is evaluated. */
+    private final float window;
     final List<Evaluation> evaluations = new ArrayList<>();
+    /** The last iteration's result, for the live bar; written by the run's thread, read by the other's. */
+    volatile StepResult last;
 
     private ToyExperiment(String name, String label, ToyDistribution distribution, Scheme scheme, ToyBatches data, Tensor evalNoise,
                           Tensor heldOutReal) {
@@ -58,6 +64,7 @@ final class ToyExperiment {
         this.trainer = new Trainer(scheme, data);
         this.evalNoise = evalNoise;
         this.heldOutReal = heldOutReal;
+        this.window = SampleGridFigure.window(distribution);
     }
 
     static ToyExperiment create(String name, int unrollSteps, ToyDistribution distribution, int batch, long seed) {
@@ -103,7 +110,8 @@ final class ToyExperiment {
     Evaluation evaluate(long step, StepResult result) {
         Tensor s = samples();
         float w = scheme instanceof WassersteinCritic c ? c.wassersteinEstimate(heldOutReal, evalNoise) : Float.NaN;
-        Evaluation e = new Evaluation(step, ModeCoverage.of(s, distribution), s.toArray(), result, w);
+        CriticField field = CriticField.evaluate(scheme.discriminator(), window, CriticField.DEFAULT_RESOLUTION);
+        Evaluation e = new Evaluation(step, ModeCoverage.of(s, distribution), s.toArray(), result, w, field);
         evaluations.add(e);
         return e;
     }

@@ -3,9 +3,11 @@ package dev.jgan.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jgan.nn.io.SafeTensorsReader;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -29,7 +31,15 @@ class GaussiansCommandTest {
         assertThat(csv).hasSize(5);
         assertThat(csv.subList(1, 5)).extracting(l -> l.substring(0, l.indexOf(',', l.indexOf(',') + 1)))
                 .containsExactly("standard,3", "standard,6", "unrolled,3", "unrolled,6");
-        assertThat(Files.size(dir.resolve("samples.png"))).isPositive();
+        BufferedImage samples = ImageIO.read(dir.resolve("samples.png").toFile()), critic = ImageIO.read(dir.resolve("critic.png").toFile());
+        // the critic figure has the samples figure's panels: 2 schemes x 2 evaluations
+        assertThat(critic.getWidth()).isEqualTo(samples.getWidth());
+        assertThat(critic.getHeight()).isBetween(samples.getHeight() - 60, samples.getHeight() + 60);
+        BufferedImage curves = ImageIO.read(dir.resolve("curves.png").toFile());
+        assertThat(curves.getWidth()).isEqualTo(Curves.WIDTH);
+        // the title, losses, gradient norms, modes covered, high-quality share and reverse KL when it is finite (it is
+        // infinite while a mode has no sample); no Wasserstein estimate for these schemes
+        assertThat(curves.getHeight()).isIn(34 + 4 * 240, 34 + 5 * 240);
         assertThat(dir.resolve("generator.safetensors")).doesNotExist();
         assertThat(csv.get(1)).endsWith(",NaN,NaN"); // no critic estimate for the standard GAN
     }
@@ -44,6 +54,7 @@ class GaussiansCommandTest {
         // The critic's Wasserstein estimates, on the training batch and on a held-out one: numbers for WGAN-GP.
         assertThat(Float.parseFloat(last[10])).isFinite();
         assertThat(Float.parseFloat(last[11])).isFinite();
+        assertThat(ImageIO.read(dir.resolve("critic.png").toFile()).getWidth()).isEqualTo(ImageIO.read(dir.resolve("samples.png").toFile()).getWidth());
         assertThat(SafeTensorsReader.read(dir.resolve("generator.safetensors")).tensors().keySet())
                 .containsExactlyInAnyOrder("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias");
     }

@@ -86,6 +86,14 @@ class ImagesCommandTest {
             assertThat(grid.getWidth()).isEqualTo(2 + 8 * 30); // 64 samples, 8 x 8 of 28 x 28 with 2-pixel gaps
             assertThat(grid.getHeight()).isEqualTo(2 + 8 * 30);
         }
+        // 8 latent walks of 10 images, 28 x 28 with 2-pixel gaps
+        BufferedImage walks = ImageIO.read(out.resolve("interpolation.png").toFile());
+        assertThat(walks.getWidth()).isEqualTo(2 + 10 * 30);
+        assertThat(walks.getHeight()).isEqualTo(2 + 8 * 30);
+        // losses, gradient norms, diversity and the monitor's events
+        BufferedImage curves = ImageIO.read(out.resolve("curves.png").toFile());
+        assertThat(curves.getWidth()).isEqualTo(Curves.WIDTH);
+        assertThat(curves.getHeight()).isBetween(3 * 240 + 100, 3 * 240 + 300);
         assertThat(SafeTensorsReader.read(out.resolve("generator.safetensors")).tensors()).containsKey("0.weight");
         // What jgan evaluate needs to rebuild G.
         assertThat(SafeTensorsReader.read(out.resolve("generator.safetensors")).metadata()).containsEntry("scheme", "dcgan")
@@ -133,6 +141,9 @@ class ImagesCommandTest {
         assertThat(Files.readAllBytes(halves.resolve("generator.safetensors")))
                 .isEqualTo(Files.readAllBytes(straight.resolve("generator.safetensors")));
         assertThat(Files.readAllBytes(halves.resolve("samples-000006.png"))).isEqualTo(Files.readAllBytes(straight.resolve("samples-000006.png")));
+        // The walks' noise is a stream of its own: the same figure, and the resumed run's curves cover the whole run.
+        assertThat(Files.readAllBytes(halves.resolve("interpolation.png"))).isEqualTo(Files.readAllBytes(straight.resolve("interpolation.png")));
+        assertThat(Files.readAllBytes(halves.resolve("curves.png"))).isEqualTo(Files.readAllBytes(straight.resolve("curves.png")));
     }
 
     static String[] concat(String[] a, String... b) {

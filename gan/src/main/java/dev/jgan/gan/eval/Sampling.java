@@ -81,9 +81,10 @@ public final class Sampling {
 
     /**
      * Runs {@code body} with {@code net} in evaluation mode and no graph recorded, then puts every module's mode back
-     * (a caller may have set some modules apart, e.g. dropout kept on).
+     * (a caller may have set some modules apart, e.g. dropout kept on). For other forwards that must not touch a run:
+     * e.g. D's value over a grid of points for a figure.
      */
-    private static Tensor inEvaluation(Module net, Supplier<Tensor> body) {
+    public static Tensor inEvaluation(Module net, Supplier<Tensor> body) {
         List<Module> modules = new ArrayList<>(net.namedModules().values());
         boolean[] training = new boolean[modules.size()];
         for (int i = 0; i < training.length; i++) training[i] = modules.get(i).isTraining();

@@ -39,10 +39,8 @@ public final class ClassifierCommand implements Callable<Integer> {
     int batch = 64;
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the initial weights and the minibatch order (default: ${DEFAULT-VALUE}).")
     long seed = 1;
-    @Option(names = "--threads", paramLabel = "N", description = {
-        "Threads for GEMM and convolution (default: the jgan.threads system property, else all cores). Sets jgan.threads,",
-        "so it takes effect only before the kernels first run in this JVM; the result does not depend on it."})
-    int threads;
+    @Mixin
+    ThreadsOption threads;
     @Option(names = "--out", paramLabel = "FILE", description = "The classifier file (default: runs/classifier-<--data>.safetensors; runs/ is git-ignored).")
     Path out;
     @Option(names = "--verbose", description = "Print the stack trace of an error.")
@@ -61,7 +59,7 @@ public final class ClassifierCommand implements Callable<Integer> {
         data.requireTestSplit("jgan classifier");
         Commands.positive("--epochs", epochs);
         Commands.positive("--batch", batch);
-        Commands.threads(threads);
+        threads.apply();
         if (out == null) out = Path.of("runs", "classifier-" + data.name + ".safetensors");
         ImageDataset train = data.train(true), test = data.test(true);
         if (!java.util.Arrays.equals(train.imageShape(), test.imageShape()))
@@ -70,7 +68,7 @@ public final class ClassifierCommand implements Callable<Integer> {
         if (classes < 2) throw new UsageError("the labels in " + data.dir + " name " + classes + " class; a classifier needs 2 or more");
         if (batch > train.size()) throw new UsageError("--batch " + batch + " is larger than the " + train.size() + " training images of " + data.dir);
         Commands.writableFile("--out", out);
-        Commands.noteThreads(stdout, threads);
+        threads.noteIfLate(stdout);
 
         // Two streams from one seed, in a fixed order: the initial weights, then the minibatch order.
         Rng root = new Rng(seed);

@@ -1,14 +1,12 @@
 package dev.jgan.examples;
 
-import dev.jgan.autodiff.kernels.KernelThreads;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** What the image commands share: their error handling, option checks, threads and output places. */
+/** What the image commands share: their error handling, option checks and output places. */
 final class Commands {
     private Commands() {}
 
@@ -42,19 +40,6 @@ final class Commands {
 
     static void positive(String name, int v) throws UsageError {
         if (v < 1) throw new UsageError(name + " must be >= 1, got " + v);
-    }
-
-    /** Checks {@code --threads} (0: the default) and sets {@code jgan.threads} before the kernels first run. */
-    static void threads(int threads) throws UsageError {
-        if (threads < 0) throw new UsageError("--threads must be >= 1 (or 0 for the default), got " + threads);
-        if (threads > 0) System.setProperty("jgan.threads", Integer.toString(threads));
-    }
-
-    /** A note when {@code --threads} came too late for this JVM's kernels (a second command in one JVM, as in the tests). */
-    static void noteThreads(PrintWriter stdout, int threads) {
-        if (threads > 0 && KernelThreads.get().threads() != threads)
-            stdout.printf(Locale.ROOT, "note: --threads %d has no effect: the kernels of this JVM already run with %d%n", threads,
-                    KernelThreads.get().threads());
     }
 
     /** Creates {@code dir} if needed and checks that a file can be written into it. */

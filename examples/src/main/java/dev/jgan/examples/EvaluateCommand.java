@@ -65,10 +65,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     int samples = DEFAULT_SAMPLES;
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the samples' noise, KID's subsets and precision/recall's real subset (default: ${DEFAULT-VALUE}).")
     long seed = 1;
-    @Option(names = "--threads", paramLabel = "N", description = {
-        "Threads for GEMM and convolution (default: the jgan.threads system property, else all cores). Sets jgan.threads,",
-        "so it takes effect only before the kernels first run in this JVM; the result does not depend on it."})
-    int threads;
+    @Mixin
+    ThreadsOption threads;
     @Option(names = "--out", paramLabel = "FILE.csv", description = {
         "Also append the numbers as a CSV row to this file, with a header if new (default: none), to compare generators in one table."})
     Path out;
@@ -92,7 +90,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         // 10 splits of the Inception Score; precision and recall need more than k = 3 points.
         if (samples < 10 || samples > ImagesCommand.MAX_EVAL_SAMPLES)
             throw new UsageError("--samples must be in 10.." + ImagesCommand.MAX_EVAL_SAMPLES + ", got " + samples);
-        Commands.threads(threads);
+        threads.apply();
         Commands.readableFile("--generator", generator);
         if (out != null) {
             Commands.writableFile("--out", out);
@@ -102,7 +100,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         ClassifierMetrics scorer = ClassifierMetrics.load("--classifier", classifier, test, data.name);
         GeneratorSpec g = readSpec(test);
         Module net = loadGenerator(g);
-        Commands.noteThreads(stdout, threads);
+        threads.noteIfLate(stdout);
 
         stdout.printf(Locale.ROOT, "evaluate %s (%s) on %s: %d samples, seed %d, against the %d test images of %s%n", generator, g, data.name,
                 samples, seed, test.size(), data.dir);

@@ -118,10 +118,8 @@ public final class ImagesCommand implements Callable<Integer> {
     int batch = 64;
     @Option(names = "--seed", paramLabel = "N", description = "Seed of every random number: weights, data order, noise, sample grid (default: ${DEFAULT-VALUE}).")
     long seed = 1;
-    @Option(names = "--threads", paramLabel = "N", description = {
-        "Threads for GEMM and convolution (default: the jgan.threads system property, else all cores). Sets jgan.threads,",
-        "so it takes effect only before the kernels first run in this JVM; the result does not depend on it."})
-    int threads;
+    @Mixin
+    ThreadsOption threads;
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}; runs/ is git-ignored).")
     Path out = Path.of("runs", "images");
     @Option(names = "--resume", description = "Continue the run whose checkpoint.safetensors is in --out, bit for bit; the run-defining options must be as it was started.")
@@ -180,7 +178,7 @@ public final class ImagesCommand implements Callable<Integer> {
 
     private int run(PrintWriter stdout) throws Exception {
         validate();
-        Commands.threads(threads);
+        threads.apply();
         ImageDataset dataset = data.train(false);
         ImageShape shape = data.shapeOf(dataset);
         GeneratorSpec generator = GeneratorSpec.of(scheme, shape, gWidth);
@@ -229,7 +227,7 @@ public final class ImagesCommand implements Callable<Integer> {
                 Files.deleteIfExists(out.resolve(MONITOR));
                 writeConfig(config, out.resolve(RUN));
             }
-            Commands.noteThreads(stdout, threads);
+            threads.noteIfLate(stdout);
 
             first = s.iterations();
             long start = System.nanoTime();

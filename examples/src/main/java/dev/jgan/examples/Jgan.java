@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
         description = "GAN experiments on jgan's autodiff engine.",
         subcommands = {GaussiansCommand.class, ImagesCommand.class, ClassifierCommand.class, EvaluateCommand.class})
 public final class Jgan {
+    /** Columns of {@code --help}: the widest option column plus the hand-broken descriptions. */
+    static final int USAGE_WIDTH = 160;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -22,6 +25,9 @@ public final class Jgan {
      */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Jgan());
+        // The option descriptions are broken by hand at about 120 characters; picocli's default of 80 columns would
+        // wrap each of those lines again, leaving ragged halves.
+        cl.setUsageHelpWidth(USAGE_WIDTH);
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine c = e.getCommandLine();
             c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage() + " (see --help)");

@@ -107,7 +107,7 @@ public final class GaussiansCommand implements Callable<Integer> {
         for (int row = 0; row < runs.size(); row++)
             for (int col = 0; col < columns.length; col++) {
                 ToyExperiment.Evaluation e = runs.get(row).evaluations.get(col);
-                figure.panel(row, col, e.samples(), distribution.modes().length > 0 ? e.coverage() : null);
+                figure.panel(row, col, e.samples(), e.coverage());
             }
         figure.write(out.resolve("samples.png"));
         SampleGridFigure critic = SampleGridFigure.critic(String.format(Locale.ROOT, "D(x) on %s, batch %d, seed %d", data, batch, seed),
@@ -115,7 +115,7 @@ public final class GaussiansCommand implements Callable<Integer> {
         for (int row = 0; row < runs.size(); row++)
             for (int col = 0; col < columns.length; col++) {
                 ToyExperiment.Evaluation e = runs.get(row).evaluations.get(col);
-                critic.panel(row, col, e.samples(), distribution.modes().length > 0 ? e.coverage() : null, e.critic());
+                critic.panel(row, col, e.samples(), e.coverage(), e.critic());
             }
         critic.write(out.resolve("critic.png"));
         Curves.write(out.resolve("metrics.csv"), null, Curves.GAUSSIANS, String.format(Locale.ROOT, "%s on %s, batch %d, seed %d: the evaluations",
@@ -201,9 +201,11 @@ public final class GaussiansCommand implements Callable<Integer> {
                 for (ToyExperiment.Evaluation e : r.evaluations) {
                     StepResult s = e.result();
                     ModeCoverage c = e.coverage();
-                    csv.printf(Locale.ROOT, "%s,%d,%.6f,%.6f,%.6f,%.6f,%d,%d,%.6f,%.6f,%.6f,%.6f%n", r.name, e.step(), s.dLoss(), s.gLoss(),
-                            s.dGradNorm(), s.gGradNorm(), c.modesCovered(), c.modes(), c.highQualityShare(), c.reverseKl(),
-                            s.extra("wasserstein_estimate"), e.heldOutWasserstein());
+                    // Empty coverage cells for a toy set without modes (the swiss roll).
+                    String coverage = c == null ? ",,," : String.format(Locale.ROOT, "%d,%d,%.6f,%.6f", c.modesCovered(), c.modes(),
+                            c.highQualityShare(), c.reverseKl());
+                    csv.printf(Locale.ROOT, "%s,%d,%.6f,%.6f,%.6f,%.6f,%s,%.6f,%.6f%n", r.name, e.step(), s.dLoss(), s.gLoss(),
+                            s.dGradNorm(), s.gGradNorm(), coverage, s.extra("wasserstein_estimate"), e.heldOutWasserstein());
                 }
         }
     }

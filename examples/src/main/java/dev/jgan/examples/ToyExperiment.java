@@ -35,9 +35,9 @@ final class ToyExperiment {
     static final List<String> SCHEMES = List.of("standard", "unrolled", "unrolled-first-order", "wgan", "wgan-gp");
 
     /**
-     * An evaluation: the step, the coverage of the fixed evaluation noise's samples, those samples, the last step's
-     * result, for WGAN and WGAN-GP the critic's Wasserstein estimate on a held-out batch (NaN for the others), and D's
-     * output over the window of the figures.
+     * An evaluation: the step, the coverage of the fixed evaluation noise's samples (null for a toy set without modes),
+     * those samples, the last step's result, for WGAN and WGAN-GP the critic's Wasserstein estimate on a held-out batch
+     * (NaN for the others), and D's output over the window of the figures.
      */
     record Evaluation(long step, ModeCoverage coverage, float[] samples, StepResult result, float heldOutWasserstein, CriticField critic) {}
 
@@ -111,7 +111,9 @@ final class ToyExperiment {
         Tensor s = samples();
         float w = scheme instanceof WassersteinCritic c ? c.wassersteinEstimate(heldOutReal, evalNoise) : Float.NaN;
         CriticField field = CriticField.evaluate(scheme.discriminator(), window, CriticField.DEFAULT_RESOLUTION);
-        Evaluation e = new Evaluation(step, ModeCoverage.of(s, distribution), s.toArray(), result, w, field);
+        // The swiss roll has no modes: nothing to cover, and no coverage to record.
+        ModeCoverage coverage = distribution.modes().length > 0 ? ModeCoverage.of(s, distribution) : null;
+        Evaluation e = new Evaluation(step, coverage, s.toArray(), result, w, field);
         evaluations.add(e);
         return e;
     }

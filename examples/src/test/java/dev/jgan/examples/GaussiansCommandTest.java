@@ -59,6 +59,21 @@ class GaussiansCommandTest {
                 .containsExactlyInAnyOrder("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias");
     }
 
+    /** The swiss roll has no modes: the run has no coverage to report, but its critic estimates and figures. */
+    @Test
+    void aToySetWithoutModes(@TempDir Path dir) throws Exception {
+        assertThat(run(dir, "--scheme", "wgan", "--data", "swissroll")).isZero();
+        List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
+        assertThat(csv).hasSize(3);
+        String[] last = csv.get(2).split(",", -1);
+        assertThat(last).hasSize(12);
+        assertThat(List.of(last[6], last[7], last[8], last[9])).containsOnly(""); // modes_covered .. reverse_kl
+        assertThat(Float.parseFloat(last[10])).isFinite();
+        assertThat(Float.parseFloat(last[11])).isFinite();
+        for (String png : List.of("samples.png", "critic.png", "curves.png"))
+            assertThat(ImageIO.read(dir.resolve(png).toFile()).getWidth()).as(png).isGreaterThan(300);
+    }
+
     @Test
     void sameSeedSameRun(@TempDir Path a, @TempDir Path b) throws Exception {
         assertThat(run(a, "--seed", "5", "--scheme", "unrolled", "--unroll-steps", "1")).isZero();

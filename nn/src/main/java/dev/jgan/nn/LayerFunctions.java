@@ -2,6 +2,7 @@ package dev.jgan.nn;
 
 import dev.jgan.autodiff.GradMode;
 import dev.jgan.autodiff.Linalg;
+import dev.jgan.autodiff.Normalization;
 import dev.jgan.autodiff.Shape;
 import dev.jgan.autodiff.Tensor;
 import java.util.Arrays;
@@ -52,27 +53,13 @@ public final class LayerFunctions {
         requireChannelVector("bias", bias, c, x);
         if (!training && runningMean == null)
             throw new IllegalArgumentException("batchNorm: running statistics are required when not training, input " + Shape.str(x.shape()));
-        int[] axes = new int[x.dim() - 1];                    // every axis but 1
-        for (int i = 0, j = 0; i < x.dim(); i++) if (i != 1) axes[j++] = i;
-        int[] bshape = new int[x.dim()];                      // [1, C, 1, ...] broadcasts a per-channel vector
-        Arrays.fill(bshape, 1);
-        bshape[1] = c;
-        Tensor mean, var;
-        if (training) {
-            int count = c == 0 ? 0 : x.numel() / c;
-            if (count <= 1)
-                throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, got input " + Shape.str(x.shape()));
-            mean = x.mean(axes, true);                        // [1, C, 1, ...]
-            var = x.variance(axes, true, 0);                  // biased, for normalising
-            if (runningMean != null) updateRunningStats(runningMean, runningVar, mean, var, count, momentum);
-        } else {
-            mean = runningMean.reshape(bshape);
-            var = runningVar.reshape(bshape);
-        }
-        Tensor y = x.sub(mean).div(var.add(eps).sqrt());
-        if (weight != null) y = y.mul(weight.reshape(bshape));
-        if (bias != null) y = y.add(bias.reshape(bshape));
-        return y;
+        if (!training) return Normalization.batchNormInference(x, runningMean, runningVar, weight, bias, eps);
+        int count = c == 0 ? 0 : x.numel() / c;
+        if (count <= 1)
+            throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, got input " + Shape.str(x.shape()));
+        Normalization.BatchNormResult r = Normalization.batchNormTraining(x, weight, bias, eps);
+        if (runningMean != null) updateRunningStats(runningMean, runningVar, r.mean(), r.variance(), count, momentum);
+        return r.output();
     }
 
     private static void updateRunningStats(Tensor rm, Tensor rv, Tensor mean, Tensor var, int count, float momentum) {

@@ -85,4 +85,31 @@ public interface Kernels {
      */
     void adamStep(float[] p, float[] g, float[] m, float[] v, float[] vmax, int n, boolean first,
                   float beta1, float beta2, float eps, float weightDecay, float invBc2, float stepSize);
+
+    /**
+     * Batch normalisation's statistics over x viewed as [n, c, hw]: for each channel ch, over its n hw values,
+     * {@code mean[ch] = (sum x) / count}, then {@code var[ch] = (sum (x - mean[ch])^2) / count} (biased; two passes,
+     * so a mean far from zero costs the variance no precision). n hw must be at least 1.
+     */
+    void batchNormStatistics(float[] x, int n, int c, int hw, float[] mean, float[] var);
+
+    /**
+     * Batch normalisation and its affine map in one pass over x [n, c, hw]:
+     * {@code out = (x - mean[ch]) scale[ch] + shift[ch]}, each operation rounded on its own (no fused multiply-add),
+     * so every implementation gives the same bits.
+     */
+    void batchNormForward(float[] x, int n, int c, int hw, float[] mean, float[] scale, float[] shift, float[] out);
+
+    /**
+     * The two per-channel sums batch normalisation's backward needs, over gy and x [n, c, hw]:
+     * {@code sumGy[ch] = sum gy} (the bias gradient) and {@code sumGyXc[ch] = sum gy (x - mean[ch])}.
+     */
+    void batchNormBackwardSums(float[] gy, float[] x, int n, int c, int hw, float[] mean, float[] sumGy, float[] sumGyXc);
+
+    /**
+     * Batch normalisation's input gradient in one pass over [n, c, hw]:
+     * {@code dx = (gy - gyShift[ch]) scale[ch] - (x - mean[ch]) xScale[ch]}, each operation rounded on its own.
+     */
+    void batchNormInputGrad(float[] gy, float[] x, int n, int c, int hw, float[] mean, float[] gyShift, float[] scale,
+                            float[] xScale, float[] dx);
 }

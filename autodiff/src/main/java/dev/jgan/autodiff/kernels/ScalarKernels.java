@@ -233,6 +233,63 @@ public class ScalarKernels implements Kernels {
         p[i] = p[i] - (mi / (root * invBc2 + eps)) * stepSize;
     }
 
+    // Batch normalisation: one channel's values are n runs of hw, one per image ([n, c, hw] row-major).
+
+    @Override
+    public void batchNormStatistics(float[] x, int n, int c, int hw, float[] mean, float[] var) {
+        float count = (float) n * hw;
+        for (int ch = 0; ch < c; ch++) {
+            float s = 0f;
+            for (int img = 0; img < n; img++)
+                for (int i = 0, at = (img * c + ch) * hw; i < hw; i++) s += x[at + i];
+            float m = s / count, ss = 0f;
+            for (int img = 0; img < n; img++) {
+                for (int i = 0, at = (img * c + ch) * hw; i < hw; i++) {
+                    float d = x[at + i] - m;
+                    ss += d * d;
+                }
+            }
+            mean[ch] = m;
+            var[ch] = ss / count;
+        }
+    }
+
+    @Override
+    public void batchNormForward(float[] x, int n, int c, int hw, float[] mean, float[] scale, float[] shift, float[] out) {
+        for (int img = 0; img < n; img++) {
+            for (int ch = 0; ch < c; ch++) {
+                float m = mean[ch], s = scale[ch], t = shift[ch];
+                for (int i = 0, at = (img * c + ch) * hw; i < hw; i++) out[at + i] = (x[at + i] - m) * s + t;
+            }
+        }
+    }
+
+    @Override
+    public void batchNormBackwardSums(float[] gy, float[] x, int n, int c, int hw, float[] mean, float[] sumGy, float[] sumGyXc) {
+        for (int ch = 0; ch < c; ch++) {
+            float m = mean[ch], s = 0f, sx = 0f;
+            for (int img = 0; img < n; img++) {
+                for (int i = 0, at = (img * c + ch) * hw; i < hw; i++) {
+                    s += gy[at + i];
+                    sx += gy[at + i] * (x[at + i] - m);
+                }
+            }
+            sumGy[ch] = s;
+            sumGyXc[ch] = sx;
+        }
+    }
+
+    @Override
+    public void batchNormInputGrad(float[] gy, float[] x, int n, int c, int hw, float[] mean, float[] gyShift, float[] scale,
+                                   float[] xScale, float[] dx) {
+        for (int img = 0; img < n; img++) {
+            for (int ch = 0; ch < c; ch++) {
+                float m = mean[ch], g0 = gyShift[ch], s = scale[ch], xs = xScale[ch];
+                for (int i = 0, at = (img * c + ch) * hw; i < hw; i++) dx[at + i] = (gy[at + i] - g0) * s - (x[at + i] - m) * xs;
+            }
+        }
+    }
+
     @Override
     public float powerIteration(float[] w, int wOff, int rows, int cols, float[] u, float[] v, int iterations, float eps) {
         float[] wv = new float[rows];

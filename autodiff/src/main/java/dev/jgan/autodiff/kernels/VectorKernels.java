@@ -770,6 +770,126 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     // =====================================================================================================
+    // Batch normalisation: one channel's values are n runs of hw ([n, c, hw]); runs shorter than a vector take
+    // ScalarKernels' loops. Each channel is one work item, summed in a fixed order (lanes, then the runs' tails),
+    // so the results do not depend on the thread count.
+    // =====================================================================================================
+
+    /** Below this many elements the channels run on the calling thread. */
+    static final int BATCH_NORM_PARALLEL = 1 << 15;
+
+    private void forEachChannel(int n, int c, int hw, java.util.function.IntConsumer body) {
+        if ((long) n * c * hw >= BATCH_NORM_PARALLEL) threads.parallelFor(c, body);
+        else for (int ch = 0; ch < c; ch++) body.accept(ch);
+    }
+
+    @Override
+    public void batchNormStatistics(float[] x, int n, int c, int hw, float[] mean, float[] var) {
+        if (hw < L) {
+            super.batchNormStatistics(x, n, c, hw, mean, var);
+            return;
+        }
+        final VectorSpecies<Float> sp = SPECIES;
+        float count = (float) n * hw;
+        forEachChannel(n, c, hw, ch -> {
+            float[] lanes = new float[L];
+            FloatVector acc = FloatVector.zero(sp);
+            float tail = 0f;
+            for (int img = 0; img < n; img++) {
+                int at = (img * c + ch) * hw, i = 0;
+                for (int end = hw - L; i <= end; i += L) acc = acc.add(FloatVector.fromArray(sp, x, at + i));
+                for (; i < hw; i++) tail += x[at + i];
+            }
+            float m = (sumLanes(acc, lanes, 0) + tail) / count;
+            FloatVector mv = FloatVector.broadcast(sp, m), sq = FloatVector.zero(sp);
+            float sqTail = 0f;
+            for (int img = 0; img < n; img++) {
+                int at = (img * c + ch) * hw, i = 0;
+                for (int end = hw - L; i <= end; i += L) {
+                    FloatVector d = FloatVector.fromArray(sp, x, at + i).sub(mv);
+                    sq = sq.add(d.mul(d));
+                }
+                for (; i < hw; i++) {
+                    float d = x[at + i] - m;
+                    sqTail += d * d;
+                }
+            }
+            mean[ch] = m;
+            var[ch] = (sumLanes(sq, lanes, 0) + sqTail) / count;
+        });
+    }
+
+    @Override
+    public void batchNormForward(float[] x, int n, int c, int hw, float[] mean, float[] scale, float[] shift, float[] out) {
+        if (hw < L) {
+            super.batchNormForward(x, n, c, hw, mean, scale, shift, out);
+            return;
+        }
+        final VectorSpecies<Float> sp = SPECIES;
+        forEachChannel(n, c, hw, ch -> {
+            float m = mean[ch], s = scale[ch], t = shift[ch];
+            FloatVector mv = FloatVector.broadcast(sp, m), sv = FloatVector.broadcast(sp, s), tv = FloatVector.broadcast(sp, t);
+            for (int img = 0; img < n; img++) {
+                int at = (img * c + ch) * hw, i = 0;
+                for (int end = hw - L; i <= end; i += L)
+                    FloatVector.fromArray(sp, x, at + i).sub(mv).mul(sv).add(tv).intoArray(out, at + i);
+                for (; i < hw; i++) out[at + i] = (x[at + i] - m) * s + t;
+            }
+        });
+    }
+
+    @Override
+    public void batchNormBackwardSums(float[] gy, float[] x, int n, int c, int hw, float[] mean, float[] sumGy, float[] sumGyXc) {
+        if (hw < L) {
+            super.batchNormBackwardSums(gy, x, n, c, hw, mean, sumGy, sumGyXc);
+            return;
+        }
+        final VectorSpecies<Float> sp = SPECIES;
+        forEachChannel(n, c, hw, ch -> {
+            float[] lanes = new float[L];
+            float m = mean[ch], tail = 0f, tailXc = 0f;
+            FloatVector mv = FloatVector.broadcast(sp, m), acc = FloatVector.zero(sp), accXc = FloatVector.zero(sp);
+            for (int img = 0; img < n; img++) {
+                int at = (img * c + ch) * hw, i = 0;
+                for (int end = hw - L; i <= end; i += L) {
+                    FloatVector g = FloatVector.fromArray(sp, gy, at + i);
+                    acc = acc.add(g);
+                    accXc = accXc.add(g.mul(FloatVector.fromArray(sp, x, at + i).sub(mv)));
+                }
+                for (; i < hw; i++) {
+                    tail += gy[at + i];
+                    tailXc += gy[at + i] * (x[at + i] - m);
+                }
+            }
+            sumGy[ch] = sumLanes(acc, lanes, 0) + tail;
+            sumGyXc[ch] = sumLanes(accXc, lanes, 0) + tailXc;
+        });
+    }
+
+    @Override
+    public void batchNormInputGrad(float[] gy, float[] x, int n, int c, int hw, float[] mean, float[] gyShift, float[] scale,
+                                   float[] xScale, float[] dx) {
+        if (hw < L) {
+            super.batchNormInputGrad(gy, x, n, c, hw, mean, gyShift, scale, xScale, dx);
+            return;
+        }
+        final VectorSpecies<Float> sp = SPECIES;
+        forEachChannel(n, c, hw, ch -> {
+            float m = mean[ch], g0 = gyShift[ch], s = scale[ch], xs = xScale[ch];
+            FloatVector mv = FloatVector.broadcast(sp, m), g0v = FloatVector.broadcast(sp, g0);
+            FloatVector sv = FloatVector.broadcast(sp, s), xsv = FloatVector.broadcast(sp, xs);
+            for (int img = 0; img < n; img++) {
+                int at = (img * c + ch) * hw, i = 0;
+                for (int end = hw - L; i <= end; i += L) {
+                    FloatVector a = FloatVector.fromArray(sp, gy, at + i).sub(g0v).mul(sv);
+                    a.sub(FloatVector.fromArray(sp, x, at + i).sub(mv).mul(xsv)).intoArray(dx, at + i);
+                }
+                for (; i < hw; i++) dx[at + i] = (gy[at + i] - g0) * s - (x[at + i] - m) * xs;
+            }
+        });
+    }
+
+    // =====================================================================================================
     // Convolution: Winograd F(4x4, 2x2) for kernels twice the stride, else implicit im2col + the blocked GEMM,
     // pixel-major for batches of at least NR images
     // =====================================================================================================

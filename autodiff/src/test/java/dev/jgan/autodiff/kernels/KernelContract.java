@@ -272,6 +272,61 @@ abstract class KernelContract {
         assertEquals(20, cases);
     }
 
+    // ---- batch normalisation ----
+
+    /** [n, c, hw]: runs of one value, below, at and above the vector widths and their multiples; one image, one channel. */
+    static final int[][] BATCH_NORM_SHAPES = {{4, 3, 1}, {2, 5, 7}, {3, 2, 16}, {5, 3, 49}, {1, 4, 65}, {64, 2, 17}, {2, 1, 257}};
+
+    /**
+     * The statistics and the backward's sums against double-precision loops (x with a mean far from zero, so a one-pass
+     * variance would fail); the two elementwise passes bitwise against their float formulas written out here.
+     */
+    @Test
+    void batchNormKernelsMatchTheirFormulas() {
+        SplittableRandom r = new SplittableRandom(21);
+        Kernels k = kernels();
+        for (int[] s : BATCH_NORM_SHAPES) {
+            int n = s[0], c = s[1], hw = s[2], size = n * c * hw, count = n * hw;
+            float[] x = random(r, size), gy = random(r, size);
+            for (int i = 0; i < size; i++) x[i] = x[i] * 3f + 50f;
+            float[] mean = new float[c], var = new float[c], sumGy = new float[c], sumGyXc = new float[c];
+            float[] scale = random(r, c), shift = random(r, c), gyShift = random(r, c), xScale = random(r, c);
+            float[] out = new float[size], dx = new float[size];
+            k.batchNormStatistics(x, n, c, hw, mean, var);
+            k.batchNormForward(x, n, c, hw, mean, scale, shift, out);
+            k.batchNormBackwardSums(gy, x, n, c, hw, mean, sumGy, sumGyXc);
+            k.batchNormInputGrad(gy, x, n, c, hw, mean, gyShift, scale, xScale, dx);
+            String what = k.name() + " batchNorm [" + n + ", " + c + ", " + hw + "]";
+            for (int ch = 0; ch < c; ch++) {
+                double sum = 0, abs = 0, sq = 0, g = 0, gAbs = 0, gx = 0, gxAbs = 0;
+                for (int img = 0; img < n; img++) {
+                    for (int i = 0, at = (img * c + ch) * hw; i < hw; i++) {
+                        sum += x[at + i];
+                        abs += Math.abs(x[at + i]);
+                        double d = (double) x[at + i] - mean[ch];   // about the kernel's own mean, to test the second pass alone
+                        sq += d * d;
+                        g += gy[at + i];
+                        gAbs += Math.abs(gy[at + i]);
+                        gx += gy[at + i] * d;
+                        gxAbs += Math.abs(gy[at + i] * d);
+                    }
+                }
+                assertClose(what + " mean of channel " + ch, sum / count, abs / count, count, mean[ch]);
+                assertClose(what + " variance of channel " + ch, sq / count, sq / count, count, var[ch]);
+                assertClose(what + " sum of gy, channel " + ch, g, gAbs, count, sumGy[ch]);
+                assertClose(what + " sum of gy (x - mean), channel " + ch, gx, gxAbs, count, sumGyXc[ch]);
+                for (int img = 0; img < n; img++) {
+                    for (int i = 0, at = (img * c + ch) * hw; i < hw; i++) {
+                        float y = (x[at + i] - mean[ch]) * scale[ch] + shift[ch];
+                        float d = (gy[at + i] - gyShift[ch]) * scale[ch] - (x[at + i] - mean[ch]) * xScale[ch];
+                        if (Float.floatToIntBits(out[at + i]) != Float.floatToIntBits(y) || Float.floatToIntBits(dx[at + i]) != Float.floatToIntBits(d))
+                            fail(what + " at " + at + ": forward " + out[at + i] + " (formula " + y + "), input gradient " + dx[at + i] + " (formula " + d + ")");
+                    }
+                }
+            }
+        }
+    }
+
     // ---- power iteration ----
 
     @Test

@@ -34,7 +34,7 @@ class KernelDeterminismTest {
             assertThat(interpreted.get(e.getKey())).as("%s interpreted", name).isEqualTo(e.getValue());
             probes++;
         }
-        assertThat(probes).isEqualTo(UnaryOp.values().length + BinaryOp.values().length + ReduceOp.values().length + 7);
+        assertThat(probes).isEqualTo(UnaryOp.values().length + BinaryOp.values().length + ReduceOp.values().length + 8);
     }
 
     /** Runs the probe with this JVM's jgan settings and module flags plus the given ones; returns its lines keyed by their first two words. */

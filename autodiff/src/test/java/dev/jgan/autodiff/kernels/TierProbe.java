@@ -72,6 +72,8 @@ public final class TierProbe {
             k.axpy(0.37f, small, 0, acc, 0, acc.length);
             return new float[] {k.dot(small, 0, small2, 0, small.length), acc[0], acc[1023]};
         }));
+        // 4 x 4 x 64 = 1024 values: runs of whole vectors at every width; the coefficients are the inputs' first values.
+        probes.add(new Probe("batchNorm", () -> batchNormPasses(k, small, small2, 4, 4, 64, small, small2, moderate(5, 4))));
         probes.add(new Probe("gemm", () -> {
             float[] c = new float[32 * 32];
             k.gemm(false, false, 32, 32, 32, small, 0, 32, small2, 0, 32, 0f, c, 0, 32);
@@ -105,6 +107,26 @@ public final class TierProbe {
             return all;
         }));
         return probes;
+    }
+
+    /**
+     * Batch normalisation's four kernels in training order over x and gy [n, c, hw], with per-channel scale, shift
+     * and xScale: mean, var, sumGy, sumGyXc, the forward output and the input gradient, concatenated.
+     */
+    static float[] batchNormPasses(Kernels k, float[] x, float[] gy, int n, int c, int hw, float[] scale, float[] shift, float[] xScale) {
+        int size = n * c * hw;
+        float[] all = new float[4 * c + 2 * size];
+        float[] mean = new float[c], var = new float[c], sumGy = new float[c], sumGyXc = new float[c], out = new float[size], dx = new float[size];
+        k.batchNormStatistics(x, n, c, hw, mean, var);
+        k.batchNormForward(x, n, c, hw, mean, scale, shift, out);
+        k.batchNormBackwardSums(gy, x, n, c, hw, mean, sumGy, sumGyXc);
+        k.batchNormInputGrad(gy, x, n, c, hw, mean, sumGy, scale, xScale, dx);
+        int at = 0;
+        for (float[] part : new float[][] {mean, var, sumGy, sumGyXc, out, dx}) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
     }
 
     static float[] moderate(long seed, int n) {

@@ -3,6 +3,7 @@ package dev.jgan.autodiff.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,20 @@ class VectorKernelsTest extends KernelContract {
                     assertThat(c2).as("gemm %dx%dx%d %b %b", m, n, k, ta, tb).containsExactly(c1);
                 }
             }
+        }
+    }
+
+    @Test
+    void batchNormIsBitwiseTheSameForOneAndTwoThreads() {
+        SplittableRandom r = new SplittableRandom(13);
+        for (int[] s : new int[][] {{64, 128, 49}, {16, 64, 196}, {8, 33, 129}}) {
+            int n = s[0], c = s[1], hw = s[2], size = n * c * hw;
+            assertThat(size).isGreaterThanOrEqualTo(VectorKernels.BATCH_NORM_PARALLEL);
+            float[] x = random(r, size), gy = random(r, size), scale = random(r, c), shift = random(r, c), xScale = random(r, c);
+            float[] oneThread = TierProbe.batchNormPasses(one, x, gy, n, c, hw, scale, shift, xScale);
+            float[] twoThreads = TierProbe.batchNormPasses(two, x, gy, n, c, hw, scale, shift, xScale);
+            // The first differing index (containsExactly is quadratic in the length).
+            assertThat(Arrays.mismatch(twoThreads, oneThread)).as("batch norm [%d, %d, %d]", n, c, hw).isEqualTo(-1);
         }
     }
 

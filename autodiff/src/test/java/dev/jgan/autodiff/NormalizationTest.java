@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fused batch-norm op against the same formula composed of elementwise ops and reductions (which every op of it is
- * tested on its own), on shapes whose runs per channel are shorter than, as long as and longer than a vector; and its
+ * The fused batch-norm op against the same formula composed of elementwise ops and reductions (each tested on its
+ * own), on shapes whose runs per channel are shorter than, as long as and longer than a vector; and its
  * gradients against finite differences to second order.
  */
 class NormalizationTest {

@@ -9,8 +9,8 @@ import java.util.Arrays;
  * forward and its first-order backward, in the manner of {@code torch.nn.functional.batch_norm}. Composed of
  * elementwise ops and reductions it took about twenty passes over x and as many temporaries. Under
  * {@code createGraph} the backward is the same closed form written with differentiable ops, so it can be
- * differentiated again to any order; the two agree to rounding. Callers check shapes (nn's
- * {@code LayerFunctions.batchNorm}).
+ * differentiated again to any order; the two agree to rounding. nn's {@code LayerFunctions.batchNorm} adds running
+ * statistics and its own errors on top.
  */
 public final class Normalization {
     private Normalization() {}
@@ -24,6 +24,9 @@ public final class Normalization {
      * gradient flows through the statistics too.
      */
     public static BatchNormResult batchNormTraining(Tensor x, Tensor weight, Tensor bias, float eps) {
+        requireShapes("batchNormTraining", x, "weight", weight, "bias", bias);
+        if (x.numel() == 0)
+            throw new IllegalArgumentException("batchNormTraining: no values to take statistics of in input " + Shape.str(x.shape()));
         int c = x.size(1);
         float[] mean = new float[c], var = new float[c];
         K.batchNormStatistics(x.storage.data, x.size(0), c, spatial(x), mean, var);
@@ -36,7 +39,21 @@ public final class Normalization {
      * weight + bias}; weight and bias [C] may be null. Differentiable in every input that requires grad.
      */
     public static Tensor batchNormInference(Tensor x, Tensor mean, Tensor variance, Tensor weight, Tensor bias, float eps) {
+        requireShapes("batchNormInference", x, "weight", weight, "bias", bias);
+        if (mean == null || variance == null)
+            throw new IllegalArgumentException("batchNormInference: mean and variance are required, input " + Shape.str(x.shape()));
+        requireShapes("batchNormInference", x, "mean", mean, "variance", variance);
         return apply(x, weight, bias, mean, variance, eps, false);
+    }
+
+    /** x has a channel axis 1, and each of the two per-channel tensors, where given, has shape [C]. */
+    private static void requireShapes(String op, Tensor x, String nameA, Tensor a, String nameB, Tensor b) {
+        if (x.dim() < 2) throw new IllegalArgumentException(op + ": expected an input [N, C, ...], got " + Shape.str(x.shape()));
+        for (Tensor t : new Tensor[] {a, b}) {
+            if (t != null && (t.dim() != 1 || t.size(0) != x.size(1)))
+                throw new IllegalArgumentException(op + ": " + (t == a ? nameA : nameB) + " must have shape [" + x.size(1) + "] for input "
+                        + Shape.str(x.shape()) + ", got " + Shape.str(t.shape()));
+        }
     }
 
     /** The product of the axes after the channel axis (1 for [N, C]). */

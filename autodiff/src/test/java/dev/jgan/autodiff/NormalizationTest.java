@@ -1,6 +1,7 @@
 package dev.jgan.autodiff;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
@@ -111,5 +112,20 @@ class NormalizationTest {
             GradCheck.gradgradcheck(in -> Normalization.batchNormInference(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), EPS),
                     input(shape), Tensor.randn(rng, c), Tensor.uniform(rng, 0.5f, 2f, c), Tensor.randn(rng, c), Tensor.randn(rng, c));
         }
+    }
+
+    @Test
+    void badShapesAreRefusedByName() {
+        Tensor x = input(4, 3, 5), three = Tensor.randn(rng, 3), two = Tensor.randn(rng, 2);
+        assertThatThrownBy(() -> Normalization.batchNormTraining(Tensor.randn(rng, 6), null, null, EPS))
+                .hasMessage("batchNormTraining: expected an input [N, C, ...], got [6]");
+        assertThatThrownBy(() -> Normalization.batchNormTraining(x, three, two, EPS))
+                .hasMessage("batchNormTraining: bias must have shape [3] for input [4, 3, 5], got [2]");
+        assertThatThrownBy(() -> Normalization.batchNormTraining(Tensor.zeros(0, 3), null, null, EPS))
+                .hasMessage("batchNormTraining: no values to take statistics of in input [0, 3]");
+        assertThatThrownBy(() -> Normalization.batchNormInference(x, three, null, null, null, EPS))
+                .hasMessage("batchNormInference: mean and variance are required, input [4, 3, 5]");
+        assertThatThrownBy(() -> Normalization.batchNormInference(x, three, two, three, three, EPS))
+                .hasMessage("batchNormInference: variance must have shape [3] for input [4, 3, 5], got [2]");
     }
 }

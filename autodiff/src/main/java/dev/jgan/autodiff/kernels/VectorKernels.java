@@ -789,34 +789,57 @@ public final class VectorKernels extends ScalarKernels {
             super.batchNormStatistics(x, n, c, hw, mean, var);
             return;
         }
-        final VectorSpecies<Float> sp = SPECIES;
         float count = (float) n * hw;
         forEachChannel(n, c, hw, ch -> {
+            // The lane accumulators live in an array between runs: a vector carried across the two nested loops
+            // was boxed on every step by C2 (JDK 25, 512 bits), allocating in the hot loop.
             float[] lanes = new float[L];
-            FloatVector acc = FloatVector.zero(sp);
             float tail = 0f;
             for (int img = 0; img < n; img++) {
-                int at = (img * c + ch) * hw, i = 0;
-                for (int end = hw - L; i <= end; i += L) acc = acc.add(FloatVector.fromArray(sp, x, at + i));
-                for (; i < hw; i++) tail += x[at + i];
+                int at = (img * c + ch) * hw;
+                addRun(x, at, hw, lanes);
+                for (int i = hw - hw % L; i < hw; i++) tail += x[at + i];
             }
-            float m = (sumLanes(acc, lanes, 0) + tail) / count;
-            FloatVector mv = FloatVector.broadcast(sp, m), sq = FloatVector.zero(sp);
+            float m = (sumArray(lanes) + tail) / count;
+            java.util.Arrays.fill(lanes, 0f);
             float sqTail = 0f;
             for (int img = 0; img < n; img++) {
-                int at = (img * c + ch) * hw, i = 0;
-                for (int end = hw - L; i <= end; i += L) {
-                    FloatVector d = FloatVector.fromArray(sp, x, at + i).sub(mv);
-                    sq = sq.add(d.mul(d));
-                }
-                for (; i < hw; i++) {
+                int at = (img * c + ch) * hw;
+                addSquaredDeviations(x, at, hw, m, lanes);
+                for (int i = hw - hw % L; i < hw; i++) {
                     float d = x[at + i] - m;
                     sqTail += d * d;
                 }
             }
             mean[ch] = m;
-            var[ch] = (sumLanes(sq, lanes, 0) + sqTail) / count;
+            var[ch] = (sumArray(lanes) + sqTail) / count;
         });
+    }
+
+    /** acc += the whole vectors of x[at, at + hw), lane by lane. */
+    private static void addRun(float[] x, int at, int hw, float[] acc) {
+        final VectorSpecies<Float> sp = SPECIES;
+        FloatVector a = FloatVector.fromArray(sp, acc, 0);
+        for (int i = 0, end = hw - L; i <= end; i += L) a = a.add(FloatVector.fromArray(sp, x, at + i));
+        a.intoArray(acc, 0);
+    }
+
+    /** acc += (x - m)^2 over the whole vectors of x[at, at + hw), lane by lane. */
+    private static void addSquaredDeviations(float[] x, int at, int hw, float m, float[] acc) {
+        final VectorSpecies<Float> sp = SPECIES;
+        FloatVector mv = FloatVector.broadcast(sp, m), a = FloatVector.fromArray(sp, acc, 0);
+        for (int i = 0, end = hw - L; i <= end; i += L) {
+            FloatVector d = FloatVector.fromArray(sp, x, at + i).sub(mv);
+            a = a.add(d.mul(d));
+        }
+        a.intoArray(acc, 0);
+    }
+
+    /** The lanes of acc summed in order: the fixed-order end of a vector sum. */
+    private static float sumArray(float[] acc) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) s += acc[i];
+        return s;
     }
 
     @Override
@@ -844,26 +867,33 @@ public final class VectorKernels extends ScalarKernels {
             super.batchNormBackwardSums(gy, x, n, c, hw, mean, sumGy, sumGyXc);
             return;
         }
-        final VectorSpecies<Float> sp = SPECIES;
         forEachChannel(n, c, hw, ch -> {
-            float[] lanes = new float[L];
+            float[] lanes = new float[L], lanesXc = new float[L]; // arrays between runs, as in batchNormStatistics
             float m = mean[ch], tail = 0f, tailXc = 0f;
-            FloatVector mv = FloatVector.broadcast(sp, m), acc = FloatVector.zero(sp), accXc = FloatVector.zero(sp);
             for (int img = 0; img < n; img++) {
-                int at = (img * c + ch) * hw, i = 0;
-                for (int end = hw - L; i <= end; i += L) {
-                    FloatVector g = FloatVector.fromArray(sp, gy, at + i);
-                    acc = acc.add(g);
-                    accXc = accXc.add(g.mul(FloatVector.fromArray(sp, x, at + i).sub(mv)));
-                }
-                for (; i < hw; i++) {
+                int at = (img * c + ch) * hw;
+                addGradSums(gy, x, at, hw, m, lanes, lanesXc);
+                for (int i = hw - hw % L; i < hw; i++) {
                     tail += gy[at + i];
                     tailXc += gy[at + i] * (x[at + i] - m);
                 }
             }
-            sumGy[ch] = sumLanes(acc, lanes, 0) + tail;
-            sumGyXc[ch] = sumLanes(accXc, lanes, 0) + tailXc;
+            sumGy[ch] = sumArray(lanes) + tail;
+            sumGyXc[ch] = sumArray(lanesXc) + tailXc;
         });
+    }
+
+    /** acc += gy and accXc += gy (x - m) over the whole vectors of [at, at + hw), lane by lane. */
+    private static void addGradSums(float[] gy, float[] x, int at, int hw, float m, float[] acc, float[] accXc) {
+        final VectorSpecies<Float> sp = SPECIES;
+        FloatVector mv = FloatVector.broadcast(sp, m), a = FloatVector.fromArray(sp, acc, 0), aXc = FloatVector.fromArray(sp, accXc, 0);
+        for (int i = 0, end = hw - L; i <= end; i += L) {
+            FloatVector g = FloatVector.fromArray(sp, gy, at + i);
+            a = a.add(g);
+            aXc = aXc.add(g.mul(FloatVector.fromArray(sp, x, at + i).sub(mv)));
+        }
+        a.intoArray(acc, 0);
+        aXc.intoArray(accXc, 0);
     }
 
     @Override

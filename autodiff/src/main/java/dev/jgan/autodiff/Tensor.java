@@ -135,7 +135,7 @@ public final class Tensor {
 
     public static Tensor normal(Rng rng, float mean, float std, int... shape) {
         float[] d = new float[Shape.numel("normal", shape)];
-        for (int i = 0; i < d.length; i++) d[i] = mean + std * rng.nextGaussian();
+        rng.fillGaussian(d, 0, d.length, mean, std);
         return new Tensor(new Storage(d), shape.clone());
     }
 

@@ -129,6 +129,50 @@ class RngTest {
         assertThat(java.util.HexFormat.of().formatHex(sha.digest())).isEqualTo("c73014a45c81f78eb4a93e271e5ea45a21843b33f835c39d0b2474bf4eb02798");
     }
 
+    /**
+     * The ziggurat's wedge test decides as exp does: for every layer, at points spread over the wedge and at points
+     * within a few ulps of the curve (where the bounding lines cannot decide), {@code underCurve} agrees with
+     * {@code y < StrictMath.exp(-0.5 ax^2)}.
+     */
+    @Test
+    void wedgeSqueezeDecidesAsExp() {
+        Rng rng = new Rng(5);
+        for (int i = 1; i < 128; i++) {
+            double lo = Rng.layerEdge(i + 1), hi = Rng.layerEdge(i);
+            double fLo = StrictMath.exp(-0.5 * hi * hi), fHi = StrictMath.exp(-0.5 * lo * lo);
+            for (int k = 0; k <= 400; k++) {
+                double ax = k < 400 ? lo + (hi - lo) * k / 400 : hi;
+                double e = StrictMath.exp(-0.5 * ax * ax);
+                for (int u = -3; u <= 3; u++) {
+                    double y = e + u * Math.ulp(e);
+                    assertThat(Rng.underCurve(i, ax, y)).as("layer %d, ax %s, y %s", i, ax, y).isEqualTo(y < e);
+                }
+                double y = fLo + (rng.nextLong() >>> 11) * 0x1.0p-53 * (fHi - fLo);
+                assertThat(Rng.underCurve(i, ax, y)).as("layer %d, ax %s, y %s", i, ax, y).isEqualTo(y < e);
+            }
+        }
+    }
+
+    /** fillGaussian writes mean + std * nextGaussian(), bit for bit, and leaves the generator where the draws would. */
+    @Test
+    void fillGaussianIsNextGaussianInBulk() {
+        for (long seed : new long[] {1, 7, -3}) {
+            Rng bulk = new Rng(seed), one = new Rng(seed);
+            float[] out = new float[200_003];
+            out[0] = 42f;
+            bulk.fillGaussian(out, 1, out.length - 2, 0.5f, 3f);
+            assertThat(out[0]).isEqualTo(42f);
+            assertThat(out[out.length - 1]).isZero();
+            for (int i = 1; i < out.length - 1; i++) {
+                float expected = 0.5f + 3f * one.nextGaussian();
+                if (Float.floatToRawIntBits(out[i]) != Float.floatToRawIntBits(expected))
+                    throw new AssertionError("seed " + seed + ", value " + i + ": " + out[i] + " != " + expected);
+            }
+            assertThat(bulk.state()).containsExactly(one.state());
+        }
+        assertThatThrownBy(() -> new Rng(1).fillGaussian(new float[4], 2, 3, 0f, 1f)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
     /** A generator restored from a state draws what the original draws next; the state is a copy, not a view. */
     @Test
     void stateRoundTrips() {

@@ -81,8 +81,8 @@ final class Unary {
     }
 
     static Tensor leakyRelu(Tensor x, float slope) {
-        // dx = g (x > 0 ? 1 : slope); the factor is a constant mask
-        return op("leakyRelu", UnaryOp.LEAKY_RELU, slope, 0, x, (g, y) -> g.mul(x.gt(0f).mul(1f - slope).add(slope)));
+        // dx = g (x > 0 ? 1 : slope), as torch's leaky_relu_backward; the factor is a constant mask, made in one pass
+        return op("leakyRelu", UnaryOp.LEAKY_RELU, slope, 0, x, (g, y) -> g.mul(mask(x, UnaryOp.LEAKY_RELU_DERIVATIVE, slope, 0)));
     }
 
     static Tensor elu(Tensor x, float alpha) {

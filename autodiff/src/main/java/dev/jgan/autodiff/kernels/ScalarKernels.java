@@ -59,6 +59,7 @@ public class ScalarKernels implements Kernels {
             case SIGN: return Math.signum(v);
             case RELU: return v < 0 ? 0f : v;   // NaN and -0 pass through, as in torch.relu
             case LEAKY_RELU: return v > 0 ? v : p * v;
+            case LEAKY_RELU_DERIVATIVE: return v > 0 ? 1f : p;
             case ELU: return v > 0 ? v : (float) (p * Math.expm1(v));
             case SOFTPLUS: return (float) (Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))));
             case CLAMP: return Math.min(Math.max(v, p), q);

@@ -11,6 +11,8 @@ public enum UnaryOp {
     RELU,
     /** x > 0 ? x : p x */
     LEAKY_RELU,
+    /** x > 0 ? 1 : p, the derivative of LEAKY_RELU (p at NaN, as torch's leaky_relu_backward) */
+    LEAKY_RELU_DERIVATIVE,
     /** x > 0 ? x : p (e^x - 1) */
     ELU,
     /** log(1 + e^x), computed stably as max(x, 0) + log1p(e^-|x|). */

@@ -1094,6 +1094,12 @@ public final class VectorKernels extends ScalarKernels {
                     v.blend(v.mul(p), v.compare(VectorOperators.GT, 0f).not()).intoArray(out, outOff + i);
                 }
                 break;
+            case LEAKY_RELU_DERIVATIVE: {
+                FloatVector slope = FloatVector.broadcast(sp, p);
+                for (; i <= end; i += L)
+                    slope.blend(1f, FloatVector.fromArray(sp, x, xOff + i).compare(VectorOperators.GT, 0f)).intoArray(out, outOff + i);
+                break;
+            }
             case CLAMP:
                 for (; i <= end; i += L) FloatVector.fromArray(sp, x, xOff + i).max(p).min(q).intoArray(out, outOff + i);
                 break;

@@ -524,6 +524,8 @@ abstract class KernelContract {
         Object[][] cases = {
                 {UnaryOp.RELU, 0f, 0f, new float[] {nan, inf, 0f, -0f, 0f, 1f, 0f}},
                 {UnaryOp.LEAKY_RELU, 0.2f, 0f, new float[] {nan, inf, -inf, -0f, 0f, 1f, -0.2f}},
+                // torch's leaky_relu_backward(1, x, 0.2): x > 0 ? 1 : 0.2, so 0.2 at NaN and at both zeros
+                {UnaryOp.LEAKY_RELU_DERIVATIVE, 0.2f, 0f, new float[] {0.2f, 1f, 0.2f, 0.2f, 0.2f, 1f, 0.2f}},
                 {UnaryOp.ELU, 1f, 0f, new float[] {nan, inf, -1f, -0f, 0f, 1f, (float) Math.expm1(-1)}},
                 {UnaryOp.SOFTPLUS, 0f, 0f, new float[] {nan, inf, 0f, log2, log2, (float) Math.log1p(Math.E), (float) Math.log1p(1 / Math.E)}},
                 {UnaryOp.CLAMP, -0.5f, 0.5f, new float[] {nan, 0.5f, -0.5f, -0f, 0f, 0.5f, -0.5f}},
